@@ -1,0 +1,62 @@
+"""Problems found in inputs, reported together rather than one at a time.
+
+Every stage collects :class:`Problem` objects instead of raising on the first
+bad value, so an analyst fixes a whole file in one pass. Only the CLI turns
+them into an exit status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an input, located as precisely as we can."""
+
+    path: str
+    line: int | None
+    column: int | None
+    field: str | None
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        label = "warning: " if self.severity == "warning" else ""
+        if self.field:
+            return f"{where}: {self.field}: {label}{self.message}"
+        return f"{where}: {label}{self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+class ReportgenError(Exception):
+    """Base for errors the CLI reports without a traceback."""
+
+
+class InputError(ReportgenError):
+    """Inputs are unfit to build from; carries every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems, key=_sort_key)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def _sort_key(p: Problem) -> tuple[str, int, int, str]:
+    return (p.path, p.line or 0, p.column or 0, p.message)
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Order problems by file and position, the order an editor shows them."""
+    return sorted(problems, key=_sort_key)

@@ -1,0 +1,438 @@
+"""The improvement plan: a typed schema and its loader.
+
+The schema is strict (unknown keys are errors) because a misspelt key in a
+hand-edited YAML file would otherwise silently drop a target from a board
+pack. Pydantic checks shapes and types; :func:`check_plan` then checks what
+spans several fields (duplicate refs, unknown workstreams, interim targets
+after the final target). Every problem from both passes is reported together,
+each with the line it was written on.
+
+Gaps in the source plan are first-class: ``gaps`` lists on the plan,
+recommendations, actions and KPIs say what the source document left out or
+contradicted, so packs can show them instead of papering over them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    model_validator,
+)
+
+from reportgen.errors import InputError, Problem
+from reportgen.load.yamlsource import Loc, YamlSource, load_yaml
+from reportgen.periods import Period
+
+
+def _to_period(value: Any) -> Period:
+    if isinstance(value, Period):
+        return value
+    if isinstance(value, str):
+        return Period.parse(value)
+    raise ValueError(f"expected a month as YYYY-MM, got {value!r}")
+
+
+def _to_date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+
+
+Month = Annotated[Period, BeforeValidator(_to_period), PlainSerializer(str, return_type=str)]
+"""A calendar month written ``YYYY-MM``."""
+
+Day = Annotated[date, BeforeValidator(_to_date), PlainSerializer(str, return_type=str)]
+"""A date written ``YYYY-MM-DD``."""
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+ActionRef = Annotated[str, Field(pattern=r"^\d+(\.\d+)+\.?$")]
+KpiId = Annotated[str, Field(pattern=r"^\d+[a-z]?$|^\d+\.[a-z]$")]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors, objects are immutable once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Signatory(Strict):
+    name: Text
+    role: Text
+
+
+class Workstream(Strict):
+    """A strand of delivery with its own task-and-finish group."""
+
+    id: Slug
+    name: Text
+    description: str = ""
+
+
+class Target(Strict):
+    """A KPI's final target, or a record that the plan left it to be confirmed."""
+
+    value: float | None = None
+    by: Month | None = None
+    tbc: bool = False
+    as_written: str | None = Field(default=None, description="The target as the plan words it.")
+
+    @model_validator(mode="after")
+    def _value_or_tbc(self) -> Target:
+        if self.tbc and self.value is not None:
+            raise ValueError("a target is either 'tbc: true' or has a value, not both")
+        if not self.tbc and self.value is None:
+            raise ValueError("give the target a value, or mark it 'tbc: true'")
+        return self
+
+
+class InterimTarget(Strict):
+    """A milestone on the way to the final target."""
+
+    value: float
+    by: Month
+    as_written: str | None = None
+
+
+class Baseline(Strict):
+    """Where the measure started, used as the start of the target trajectory."""
+
+    value: float
+    period: Month
+    source: str | None = None
+
+
+Unit = Literal["percent", "count", "number", "days", "weeks", "ratio"]
+Direction = Literal["higher", "lower", "neither"]
+Measure = Literal["quantitative", "audit", "milestone", "narrative"]
+
+
+class Kpi(Strict):
+    """A key performance indicator or measure of success.
+
+    ``measure`` says how it is judged: ``quantitative`` measures have a data
+    series; ``audit`` ones are judged through case audit; ``milestone`` ones
+    are done or not (a protocol in place); ``narrative`` ones are evidence
+    described in words. Only quantitative measures get charts and SPC.
+    """
+
+    id: KpiId
+    title: Text
+    measure: Measure = "quantitative"
+    unit: Unit | None = None
+    direction: Direction = "neither"
+    target: Target | None = None
+    interim_targets: list[InterimTarget] = Field(default_factory=list)
+    baseline: Baseline | None = None
+    tolerance: float | None = Field(
+        default=None, ge=0, description="Amber band for this KPI, overriding rag.amber_points."
+    )
+    as_written: Text = Field(description="The KPI's text exactly as the plan gives it.")
+    gaps: list[str] = Field(default_factory=list)
+
+
+class Action(Strict):
+    """One action from the plan's 'Action Required' column."""
+
+    ref: ActionRef
+    text: Text
+    due: Month | None = None
+    due_as_written: str | None = None
+    leads: list[str] = Field(default_factory=list)
+    workstream: Slug
+    workstream_reason: Text = Field(description="Why the action sits in this workstream.")
+    gaps: list[str] = Field(default_factory=list)
+
+
+class Recommendation(Strict):
+    """One of Ofsted's 'what needs to improve' recommendations."""
+
+    ref: Annotated[str, Field(pattern=r"^\d+$")]
+    title: str | None = Field(default=None, description="None where the source is cut off.")
+    ofsted_refs: list[str] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    kpis: list[Kpi] = Field(default_factory=list)
+    what_good_looks_like: str = ""
+    gaps: list[str] = Field(default_factory=list)
+
+    @property
+    def number(self) -> int:
+        return int(self.ref)
+
+    @property
+    def display_title(self) -> str:
+        return self.title or f"Recommendation {self.ref} (title missing from the source plan)"
+
+
+class RollupRules(Strict):
+    """How KPI and action results combine into one RAG per recommendation."""
+
+    red_if_red_kpi_share: float = Field(0.5, ge=0, le=1)
+    amber_if_any_red_kpi: bool = True
+    red_if_overdue_weeks: int = Field(8, ge=0)
+    amber_if_any_overdue: bool = True
+    red_if_blocked: bool = True
+
+
+class RagRules(Strict):
+    """Defaults for judging KPIs and actions; each KPI may override its tolerance."""
+
+    amber_points: float = Field(
+        5.0, ge=0, description="Percent KPIs: amber within this many points of target."
+    )
+    amber_relative: float = Field(
+        0.10, ge=0, description="Other KPIs: amber within this share of the target."
+    )
+    stale_after_months: int = Field(2, ge=0)
+    due_soon_weeks: int = Field(4, ge=0)
+    rollup: RollupRules = Field(default_factory=RollupRules)  # type: ignore[arg-type]
+
+
+class Plan(Strict):
+    """A whole improvement plan: the root of ``plan.yaml``."""
+
+    schema_version: Literal[1] = 1
+    title: Text
+    organisation: Text
+    short_name: str | None = None
+    status: str | None = Field(default=None, description="e.g. 'Draft July 2019'.")
+    written: Day | None = Field(default=None, description="When the plan was written.")
+    start: Month = Field(description="First reporting month.")
+    end: Month = Field(description="Last reporting month.")
+    protective_marking: str = "OFFICIAL"
+    version: str | None = None
+    foreword: str = ""
+    approach: str = ""
+    signatories: list[Signatory] = Field(default_factory=list)
+    people: dict[str, str] = Field(
+        default_factory=dict, description="Initials used in the plan and the names they stand for."
+    )
+    glossary: dict[str, str] = Field(default_factory=dict)
+    rag: RagRules = Field(default_factory=RagRules)  # type: ignore[arg-type]
+    workstreams: list[Workstream]
+    recommendations: list[Recommendation]
+    gaps: list[str] = Field(default_factory=list)
+    notes: str = Field(default="", description="Transcription notes: how the plan was read.")
+
+    def workstream(self, ws_id: str) -> Workstream:
+        for ws in self.workstreams:
+            if ws.id == ws_id:
+                return ws
+        raise KeyError(ws_id)
+
+    def recommendation(self, ref: str) -> Recommendation:
+        for rec in self.recommendations:
+            if rec.ref == ref:
+                return rec
+        raise KeyError(ref)
+
+    def kpis(self) -> dict[str, tuple[Recommendation, Kpi]]:
+        return {k.id: (r, k) for r in self.recommendations for k in r.kpis}
+
+    def actions(self) -> dict[str, tuple[Recommendation, Action]]:
+        return {a.ref: (r, a) for r in self.recommendations for a in r.actions}
+
+    @property
+    def periods(self) -> list[Period]:
+        from reportgen.periods import period_range
+
+        return period_range(self.start, self.end)
+
+
+def check_plan(source: YamlSource) -> list[Problem]:
+    """Rules that span fields, checked on the raw data.
+
+    Working on the raw mapping (defensively) rather than the validated model
+    means these problems are reported alongside pydantic's, in one pass,
+    even when some other part of the file does not validate.
+    """
+    problems: list[Problem] = []
+    data = source.data if isinstance(source.data, dict) else {}
+
+    def add(loc: Loc, message: str) -> None:
+        problems.append(source.problem(loc, message))
+
+    start, end = _month(data.get("start")), _month(data.get("end"))
+    if start and end and end < start:
+        add(("end",), f"end {end} is before start {start}")
+
+    workstreams = _items(data.get("workstreams"))
+    ws_ids = [str(w.get("id")) for _, w in workstreams]
+    _duplicates(workstreams, ("workstreams",), "id", "workstream id", add)
+    recs = _items(data.get("recommendations"))
+    _duplicates(recs, ("recommendations",), "ref", "recommendation ref", add)
+
+    actions: list[tuple[Loc, dict[str, Any]]] = []
+    kpis: list[tuple[Loc, dict[str, Any]]] = []
+    for ri, rec in recs:
+        for ai, action in _items(rec.get("actions")):
+            loc: Loc = ("recommendations", ri, "actions", ai)
+            actions.append((loc, action))
+            ws = action.get("workstream")
+            if ws is not None and str(ws) not in ws_ids:
+                add(
+                    (*loc, "workstream"),
+                    f"unknown workstream {ws!r}; use one of: {', '.join(ws_ids) or '(none defined)'}",
+                )
+        for ki, kpi in _items(rec.get("kpis")):
+            loc = ("recommendations", ri, "kpis", ki)
+            kpis.append((loc, kpi))
+            problems.extend(_check_kpi(kpi, loc, source))
+
+    for label, key, found in (("action ref", "ref", actions), ("KPI id", "id", kpis)):
+        seen: dict[str, Loc] = {}
+        for loc, item in found:
+            value = item.get(key)
+            if value is None:
+                continue
+            if str(value) in seen:
+                line, _ = source.where(seen[str(value)])
+                add((*loc, key), f"duplicate {label} {value!r} (first defined on line {line})")
+            else:
+                seen[str(value)] = loc
+    return problems
+
+
+def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    if not isinstance(value, list):
+        return []
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
+
+
+def _month(value: Any) -> Period | None:
+    try:
+        return _to_period(value)
+    except ValueError:
+        return None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _duplicates(
+    items: list[tuple[int, dict[str, Any]]],
+    base: Loc,
+    field_name: str,
+    label: str,
+    add: Any,
+) -> None:
+    seen: dict[str, int] = {}
+    for i, item in items:
+        key = item.get(field_name)
+        if key is None:
+            continue
+        if str(key) in seen:
+            add((*base, i, field_name), f"duplicate {label} {key!r}")
+        else:
+            seen[str(key)] = i
+
+
+def _check_kpi(kpi: dict[str, Any], loc: Loc, source: YamlSource) -> list[Problem]:
+    problems: list[Problem] = []
+    target = kpi.get("target") if isinstance(kpi.get("target"), dict) else {}
+    final_by = _month(target.get("by"))
+    previous: Period | None = None
+    for ii, interim in _items(kpi.get("interim_targets")):
+        iloc: Loc = (*loc, "interim_targets", ii, "by")
+        by = _month(interim.get("by"))
+        if by is None:
+            continue
+        if final_by is not None and by > final_by:
+            problems.append(
+                source.problem(
+                    iloc,
+                    f"interim target date {by} is after the final target date {final_by}; "
+                    "an interim target must come before the final one",
+                )
+            )
+        if previous is not None and by <= previous:
+            problems.append(source.problem(iloc, "interim targets must be listed in date order"))
+        previous = by
+    measure = kpi.get("measure", "quantitative")
+    if measure == "quantitative" and kpi.get("unit") is None:
+        problems.append(
+            source.problem((*loc, "unit"), "a quantitative KPI needs a unit (e.g. percent)")
+        )
+    if kpi.get("unit") == "percent":
+        candidates = [
+            (("interim_targets", ii, "value"), i.get("value"))
+            for ii, i in _items(kpi.get("interim_targets"))
+        ]
+        candidates.append((("target", "value"), target.get("value")))
+        for sub, raw in candidates:
+            v = _number(raw)
+            if v is not None and not 0 <= v <= 100:
+                problems.append(
+                    source.problem((*loc, *sub), f"percent target {v:g} is outside 0-100")
+                )
+    return problems
+
+
+_PYDANTIC_FIX = {
+    "extra_forbidden": "unknown key; check the spelling against docs/plan-schema.md",
+    "missing": "required field is missing",
+}
+
+
+def _pydantic_problems(exc: ValidationError, source: YamlSource) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        msg = _PYDANTIC_FIX.get(err["type"], err["msg"])
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        if (
+            err["type"] not in _PYDANTIC_FIX
+            and "input" in err
+            and not isinstance(err["input"], dict | list)
+        ):
+            msg += f" (got {err['input']!r})"
+        problems.append(source.problem(loc, msg))
+    return problems
+
+
+def parse_plan(source: YamlSource) -> tuple[Plan | None, list[Problem]]:
+    """Validate already-parsed YAML; return the plan or every problem found."""
+    if not isinstance(source.data, dict):
+        return None, [source.problem((), "the plan must be a YAML mapping", field_name="")]
+    problems = check_plan(source)
+    try:
+        plan = Plan.model_validate(source.data)
+    except ValidationError as exc:
+        return None, _pydantic_problems(exc, source) + problems
+    if any(p.is_error for p in problems):
+        return None, problems
+    return plan, problems
+
+
+def load_plan(path: Path, display: str | None = None) -> tuple[Plan | None, list[Problem]]:
+    """Read and validate a plan file; never raises for bad input."""
+    source, problems = load_yaml(path, display)
+    if source is None:
+        return None, problems
+    return parse_plan(source)
+
+
+def read_plan(path: Path, display: str | None = None) -> Plan:
+    """Like :func:`load_plan` but raises :class:`InputError` on any error."""
+    plan, problems = load_plan(path, display)
+    if plan is None:
+        raise InputError(problems)
+    return plan
