@@ -60,7 +60,7 @@ Day = Annotated[date, BeforeValidator(_to_date), PlainSerializer(str, return_typ
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 ActionRef = Annotated[str, Field(pattern=r"^\d+(\.\d+)+\.?$")]
-KpiId = Annotated[str, Field(pattern=r"^\d+[a-z]?$|^\d+\.[a-z]$")]
+KpiId = Annotated[str, Field(pattern=r"^\d+[a-z]?(-[a-z]+)?$")]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -112,8 +112,10 @@ class Baseline(Strict):
     """Where the measure started, used as the start of the target trajectory."""
 
     value: float
-    period: Month
-    source: str | None = None
+    period: Month | None = Field(
+        default=None, description="None when the plan gives no date; the first data month is used."
+    )
+    as_written: str | None = None
 
 
 Unit = Literal["percent", "count", "number", "days", "weeks", "ratio"]
@@ -163,6 +165,9 @@ class Recommendation(Strict):
 
     ref: Annotated[str, Field(pattern=r"^\d+$")]
     title: str | None = Field(default=None, description="None where the source is cut off.")
+    title_fragment: str | None = Field(
+        default=None, description="What survives of a cut-off title, shown with an ellipsis."
+    )
     ofsted_refs: list[str] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
     kpis: list[Kpi] = Field(default_factory=list)
@@ -175,7 +180,11 @@ class Recommendation(Strict):
 
     @property
     def display_title(self) -> str:
-        return self.title or f"Recommendation {self.ref} (title missing from the source plan)"
+        if self.title:
+            return self.title
+        if self.title_fragment:
+            return f"… {self.title_fragment}"
+        return f"Recommendation {self.ref} (title missing from the source plan)"
 
 
 class RollupRules(Strict):
