@@ -144,6 +144,10 @@ class Kpi(Strict):
         default=None, ge=0, description="Amber band for this KPI, overriding rag.amber_points."
     )
     as_written: Text = Field(description="The KPI's text exactly as the plan gives it.")
+    rebase: list[Month] = Field(
+        default_factory=list,
+        description="Months from which SPC limits are recalculated (a known change in process).",
+    )
     gaps: list[str] = Field(default_factory=list)
 
 

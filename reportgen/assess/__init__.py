@@ -1,0 +1,6 @@
+"""Assessment: pure functions from loaded inputs to the answers a board needs.
+
+Are we on track (targets, RAG), is anything getting worse (SPC, direction of
+travel, changes) and what is being done (action status)? Nothing here reads
+or writes files, so every pack shows the same numbers for the same inputs.
+"""

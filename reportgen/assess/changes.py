@@ -1,0 +1,77 @@
+"""What changed since the previous month: the first thing a board asks.
+
+Computed by comparing two assessments (this month and last), never by
+re-reading inputs, so the list is exactly consistent with both packs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from reportgen.assess.rag import STATUS_LABELS, STATUS_ORDER
+
+if TYPE_CHECKING:
+    from reportgen.assess.engine import RecommendationResult
+
+ChangeKind = Literal[
+    "rag-improved", "rag-worsened", "kpi-rag", "newly-overdue", "new-signal", "target-met",
+    "completed",
+]
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: ChangeKind
+    subject: str
+    text: str
+
+
+_RANK = {s: i for i, s in enumerate(("red", "amber", "green"))}
+
+
+def _moved(before: str, after: str) -> Literal["better", "worse", "other"]:
+    if before in _RANK and after in _RANK:
+        return "better" if _RANK[after] > _RANK[before] else "worse"
+    return "other"
+
+
+def changes(now: RecommendationResult, before: RecommendationResult | None) -> list[Change]:
+    """Changes for one recommendation; ``before`` is None in the first month."""
+    out: list[Change] = []
+    if before is not None and before.status != now.status:
+        way = _moved(before.status, now.status)
+        kind: ChangeKind = "rag-improved" if way == "better" else "rag-worsened"
+        out.append(
+            Change(
+                kind,
+                f"Recommendation {now.ref}",
+                f"Overall RAG moved from {STATUS_LABELS[before.status]} to "
+                f"{STATUS_LABELS[now.status]}",
+            )
+        )
+    old_kpis = {k.id: k for k in before.kpis} if before else {}
+    for k in now.kpis:
+        old = old_kpis.get(k.id)
+        if old is not None and old.status != k.status and k.status in STATUS_ORDER:
+            out.append(
+                Change(
+                    "kpi-rag",
+                    f"KPI {k.id}",
+                    f"KPI {k.id} moved from {old.status_label} to {k.status_label}",
+                )
+            )
+        if k.status == "green" and not k.met_before and k.target.value is not None:
+            out.append(Change("target-met", f"KPI {k.id}", f"KPI {k.id} met its target for the first time"))
+        if k.spc is not None and k.spc.last_special_cause and not (
+            old is not None and old.spc is not None and old.spc.last_special_cause
+        ):
+            out.append(Change("new-signal", f"KPI {k.id}", f"KPI {k.id}: new signal — {k.spc.describe()}"))
+    old_actions = {a.ref: a for a in before.actions} if before else {}
+    for a in now.actions:
+        prev = old_actions.get(a.ref)
+        if a.state == "overdue" and (prev is None or prev.state != "overdue"):
+            out.append(Change("newly-overdue", f"Action {a.ref}", f"Action {a.ref} became overdue"))
+        if a.state == "complete" and prev is not None and prev.state != "complete":
+            out.append(Change("completed", f"Action {a.ref}", f"Action {a.ref} was completed"))
+    return out

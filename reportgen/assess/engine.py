@@ -1,0 +1,218 @@
+"""Assess a whole project for one month: the single source of every number.
+
+Every pack (summary, recommendation, board, workstream) is drawn from one
+:class:`Assessment`, so the same KPI never shows two different RAGs in two
+packs. The previous month is assessed the same way to derive direction of
+travel and "what changed".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from reportgen.assess.actions import ActionResult, assess_action, delivered_on_time_share
+from reportgen.assess.changes import Change, changes
+from reportgen.assess.kpis import KpiResult, assess_kpi, series_for
+from reportgen.assess.rag import STATUS_LABELS, Status
+from reportgen.assess.rollup import Override, kpi_counts, rollup
+from reportgen.errors import Problem
+from reportgen.load.plan import Plan, Recommendation
+from reportgen.load.records import ActionUpdate, DataPoint, Note, Project
+from reportgen.periods import Period
+
+_RANK = {"red": 0, "amber": 1, "green": 2}
+
+
+@dataclass(frozen=True)
+class RecommendationResult:
+    ref: str
+    title: str
+    status: Status
+    reason: str
+    computed_status: Status
+    computed_reason: str
+    override: Override | None
+    kpis: tuple[KpiResult, ...]
+    actions: tuple[ActionResult, ...]
+    kpi_counts: dict[str, int]
+    note: Note | None
+    travel: str
+    previous_status: Status | None
+    changes: tuple[Change, ...] = field(default_factory=tuple)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def overdue(self) -> tuple[ActionResult, ...]:
+        return tuple(a for a in self.actions if a.state == "overdue")
+
+
+@dataclass(frozen=True)
+class WorkstreamResult:
+    id: str
+    name: str
+    actions: tuple[ActionResult, ...]
+    recommendations: tuple[str, ...]
+    action_counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    plan: Plan
+    period: Period
+    as_of: date
+    recommendations: tuple[RecommendationResult, ...]
+    workstreams: tuple[WorkstreamResult, ...]
+    on_time: tuple[int, int]
+    warnings: tuple[Problem, ...]
+
+    def recommendation(self, ref: str) -> RecommendationResult:
+        for r in self.recommendations:
+            if r.ref == ref:
+                return r
+        raise KeyError(ref)
+
+    @property
+    def kpis(self) -> tuple[KpiResult, ...]:
+        return tuple(k for r in self.recommendations for k in r.kpis)
+
+    @property
+    def actions(self) -> tuple[ActionResult, ...]:
+        return tuple(a for r in self.recommendations for a in r.actions)
+
+    @property
+    def status_counts(self) -> dict[str, int]:
+        return kpi_counts_for_status([r.status for r in self.recommendations])
+
+
+def kpi_counts_for_status(statuses: Sequence[str]) -> dict[str, int]:
+    return {s: statuses.count(s) for s in ("red", "amber", "green", "grey", "no-data")}
+
+
+def _assess_recommendation(
+    plan: Plan,
+    rec: Recommendation,
+    points: Sequence[DataPoint],
+    updates: Sequence[ActionUpdate],
+    note: Note | None,
+    period: Period,
+    as_of: date,
+) -> RecommendationResult:
+    kpis = tuple(
+        assess_kpi(
+            k, rec.ref, series_for(k.id, points), period, plan.start, plan.rag, rebase=k.rebase
+        )
+        for k in rec.kpis
+    )
+    actions = tuple(assess_action(a, rec.ref, updates, period, as_of, plan.rag) for a in rec.actions)
+    computed, computed_reason = rollup(kpis, actions, plan.rag.rollup)
+    override = None
+    status, reason = computed, computed_reason
+    if note is not None and note.rag_override is not None:
+        override = Override(note.rag_override, note.override_reason or "", note.author)
+        status = note.rag_override
+        reason = (
+            f"{STATUS_LABELS[status]} (override by {note.author}: {override.reason}); "
+            f"computed {computed_reason}"
+        )
+    return RecommendationResult(
+        ref=rec.ref,
+        title=rec.display_title,
+        status=status,
+        reason=reason,
+        computed_status=computed,
+        computed_reason=computed_reason,
+        override=override,
+        kpis=kpis,
+        actions=actions,
+        kpi_counts=kpi_counts(kpis),
+        note=note,
+        travel="n/a",
+        previous_status=None,
+    )
+
+
+def _travel(now: Status, before: Status | None) -> str:
+    if before is None or now not in _RANK or before not in _RANK:
+        return "n/a"
+    if _RANK[now] > _RANK[before]:
+        return "improving"
+    if _RANK[now] < _RANK[before]:
+        return "worsening"
+    return "no change"
+
+
+def _month(project: Project, period: Period, as_of: date) -> list[RecommendationResult]:
+    notes = {(n.recommendation, n.period): n for n in project.notes}
+    return [
+        _assess_recommendation(
+            project.plan,
+            rec,
+            project.points,
+            project.updates,
+            notes.get((rec.ref, period)),
+            period,
+            as_of,
+        )
+        for rec in project.plan.recommendations
+    ]
+
+
+def assess(project: Project, period: Period, as_of: date | None = None) -> Assessment:
+    """Assess every recommendation, KPI and action for ``period``.
+
+    ``as_of`` (default: the last day of the period) is the date against which
+    actions are judged overdue; data after ``period`` is never used.
+    """
+    from dataclasses import replace
+
+    as_of = as_of or period.last_day
+    now = _month(project, period, as_of)
+    before_period = period.shift(-1)
+    before = (
+        {r.ref: r for r in _month(project, before_period, before_period.last_day)}
+        if before_period >= project.plan.start
+        else {}
+    )
+    recs = tuple(
+        replace(
+            r,
+            travel=_travel(r.status, before[r.ref].status if r.ref in before else None),
+            previous_status=before[r.ref].status if r.ref in before else None,
+            changes=tuple(changes(r, before.get(r.ref))),
+        )
+        for r in now
+    )
+    all_actions = [a for r in recs for a in r.actions]
+    workstreams = tuple(
+        WorkstreamResult(
+            id=ws.id,
+            name=ws.name,
+            actions=tuple(a for a in all_actions if a.workstream == ws.id),
+            recommendations=tuple(
+                r.ref for r in recs if any(a.workstream == ws.id for a in r.actions)
+            ),
+            action_counts=_state_counts([a for a in all_actions if a.workstream == ws.id]),
+        )
+        for ws in project.plan.workstreams
+    )
+    return Assessment(
+        plan=project.plan,
+        period=period,
+        as_of=as_of,
+        recommendations=recs,
+        workstreams=workstreams,
+        on_time=delivered_on_time_share(all_actions),
+        warnings=tuple(project.warnings),
+    )
+
+
+def _state_counts(actions: Sequence[ActionResult]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for a in actions:
+        counts[a.state] = counts.get(a.state, 0) + 1
+    return dict(sorted(counts.items()))

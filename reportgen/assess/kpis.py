@@ -1,0 +1,198 @@
+"""Assess one KPI for one month: value, target, RAG, travel, SPC and summary.
+
+A KPI's series is its organisation-wide values (rows without a team); team
+breakdowns are carried in the data but not judged against plan targets,
+which the plan sets for the whole service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from reportgen.assess import spc as spc_mod
+from reportgen.assess.rag import STATUS_LABELS, Status, kpi_rag
+from reportgen.assess.targets import TargetAt, fmt_value, target_at
+from reportgen.load.plan import Kpi, RagRules
+from reportgen.load.records import DataPoint
+from reportgen.periods import Period, period_range
+
+Travel = Literal["improving", "worsening", "no change", "up", "down", "n/a"]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Movement against an earlier month, judged by the KPI's direction."""
+
+    against: Period
+    value: float | None
+    change: float | None
+    travel: Travel
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    """Everything a pack shows about one KPI for the reporting month."""
+
+    id: str
+    title: str
+    recommendation: str
+    measure: str
+    unit: str | None
+    direction: str
+    period: Period
+    value: float | None
+    latest_value: float | None
+    latest_period: Period | None
+    age_months: int | None
+    stale: bool
+    target: TargetAt
+    status: Status
+    reason: str
+    previous: Comparison | None
+    year_ago: Comparison | None
+    series: tuple[tuple[Period, float | None], ...]
+    targets: tuple[float | None, ...]
+    spc: spc_mod.SpcResult | None
+    met_before: bool
+    summary: str
+    gaps: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def quantitative(self) -> bool:
+        return self.measure == "quantitative"
+
+    @property
+    def value_text(self) -> str:
+        if self.value is not None:
+            return fmt_value(self.value, self.unit)
+        if self.latest_value is not None and self.latest_period is not None:
+            return f"{fmt_value(self.latest_value, self.unit)} ({self.latest_period.label})"
+        return "–"
+
+
+def series_for(kpi_id: str, points: Sequence[DataPoint]) -> dict[Period, float]:
+    """Whole-service values for one KPI, by month."""
+    return {p.period: p.value for p in points if p.kpi == kpi_id and p.team is None}
+
+
+def travel(kpi: Kpi, now: float, then: float) -> Travel:
+    change = now - then
+    if abs(change) < 1e-9:
+        return "no change"
+    if kpi.direction == "neither":
+        return "up" if change > 0 else "down"
+    better = change > 0 if kpi.direction == "higher" else change < 0
+    return "improving" if better else "worsening"
+
+
+def _compare(kpi: Kpi, values: dict[Period, float], now: Period, then: Period) -> Comparison | None:
+    if now not in values:
+        return None
+    old = values.get(then)
+    if old is None:
+        return Comparison(then, None, None, "n/a")
+    return Comparison(then, old, values[now] - old, travel(kpi, values[now], old))
+
+
+def assess_kpi(
+    kpi: Kpi,
+    recommendation: str,
+    values: dict[Period, float],
+    period: Period,
+    first_period: Period,
+    rules: RagRules,
+    rebase: Sequence[Period] = (),
+) -> KpiResult:
+    """Judge ``kpi`` in ``period`` using only values up to that month."""
+    months = period_range(first_period, period) if period >= first_period else [period]
+    known = {p: v for p, v in values.items() if p <= period}
+    first = min(known) if known else None
+    start = (first, known[first]) if first is not None else None
+    target = target_at(kpi, period, start)
+    value = known.get(period)
+    status, reason = kpi_rag(kpi, value, target, rules)
+    latest_period = max(known) if known else None
+    latest_value = known[latest_period] if latest_period else None
+    age = period.months_since(latest_period) if latest_period else None
+    stale = kpi.measure == "quantitative" and (
+        latest_period is None or (age is not None and age > rules.stale_after_months)
+    )
+    if status == "no-data" and latest_period is not None and latest_value is not None:
+        reason = (
+            f"No data for {period.label}; last value {fmt_value(latest_value, kpi.unit)} "
+            f"in {latest_period.label} ({age} month{'s' if age != 1 else ''} old)"
+        )
+    series = tuple((p, known.get(p)) for p in months)
+    targets = tuple(target_at(kpi, p, start).value for p in months)
+    spc_result = _spc(kpi, series, targets, rebase) if kpi.measure == "quantitative" else None
+    met_before = any(
+        kpi_rag(kpi, v, target_at(kpi, p, start), rules)[0] == "green"
+        for p, v in known.items()
+        if p < period
+    )
+    result = KpiResult(
+        id=kpi.id,
+        title=kpi.title,
+        recommendation=recommendation,
+        measure=kpi.measure,
+        unit=kpi.unit,
+        direction=kpi.direction,
+        period=period,
+        value=value,
+        latest_value=latest_value,
+        latest_period=latest_period,
+        age_months=age,
+        stale=stale,
+        target=target,
+        status=status,
+        reason=reason,
+        previous=_compare(kpi, known, period, period.shift(-1)),
+        year_ago=_compare(kpi, known, period, period.shift(-12)),
+        series=series,
+        targets=targets,
+        spc=spc_result,
+        met_before=met_before,
+        summary="",
+        gaps=tuple(kpi.gaps),
+    )
+    from reportgen.assess.summaries import kpi_summary
+
+    return _with_summary(result, kpi_summary(result))
+
+
+def _with_summary(result: KpiResult, summary: str) -> KpiResult:
+    from dataclasses import replace
+
+    return replace(result, summary=summary)
+
+
+def _spc(
+    kpi: Kpi,
+    series: tuple[tuple[Period, float | None], ...],
+    targets: tuple[float | None, ...],
+    rebase: Sequence[Period],
+) -> spc_mod.SpcResult | None:
+    present = [(p, v) for p, v in series if v is not None]
+    if not present:
+        return None
+    improvement: Literal["increase", "decrease", "neutral"] = (
+        "increase"
+        if kpi.direction == "higher"
+        else "decrease"
+        if kpi.direction == "lower"
+        else "neutral"
+    )
+    final = kpi.target.value if kpi.target is not None else None
+    return spc_mod.spc(
+        [v for _, v in series],
+        [p for p, _ in series],
+        improvement=improvement,
+        target=final if kpi.direction != "neither" else None,
+        rebase=list(rebase),
+    )

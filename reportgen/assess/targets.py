@@ -1,0 +1,137 @@
+"""A KPI's target at any month: the final target or the trajectory towards it.
+
+Plans set a final target and sometimes interim targets ("70% by Oct 2019,
+95% by Mar 2020"). Between those milestones a board expects steady progress,
+so the target for a month is read off a straight line joining the starting
+point (the stated baseline, or else the first value reported) to each
+milestone in turn. After the last milestone the last target holds. Before
+the first milestone with no starting point, the first milestone's value
+holds. "TBC" and audit-judged measures have no numeric target and say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from reportgen.load.plan import Kpi
+from reportgen.periods import Period
+
+TargetKind = Literal["final", "interim", "trajectory", "tbc", "none", "not-numeric"]
+
+
+@dataclass(frozen=True)
+class Milestone:
+    period: Period
+    value: float
+    kind: Literal["start", "interim", "final"]
+
+
+@dataclass(frozen=True)
+class TargetAt:
+    """The target that applies in one month, with words to explain it."""
+
+    value: float | None
+    kind: TargetKind
+    label: str
+    by: Period | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.value is not None
+
+
+def fmt_value(value: float, unit: str | None) -> str:
+    """Format a KPI value the way a board pack prints it (``71%``, ``1,204``)."""
+    text = f"{value:,.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+    return f"{text}%" if unit == "percent" else text
+
+
+def milestones(kpi: Kpi, start: tuple[Period, float] | None) -> list[Milestone]:
+    """Dated points the trajectory passes through, in order.
+
+    ``start`` is the first reported value, used when the plan states no
+    baseline. A final target without a date has no place on the line and is
+    handled by :func:`target_at`.
+    """
+    points: list[Milestone] = []
+    if kpi.baseline is not None:
+        period = kpi.baseline.period or (start[0] if start else None)
+        if period is not None:
+            points.append(Milestone(period, kpi.baseline.value, "start"))
+    elif start is not None:
+        points.append(Milestone(start[0], start[1], "start"))
+    for interim in kpi.interim_targets:
+        points.append(Milestone(interim.by, interim.value, "interim"))
+    if kpi.target is not None and kpi.target.value is not None and kpi.target.by is not None:
+        points.append(Milestone(kpi.target.by, kpi.target.value, "final"))
+    # A start after the first milestone (data began late) cannot anchor the line.
+    if len(points) > 1 and points[0].kind == "start" and points[0].period >= points[1].period:
+        points = points[1:]
+    return points
+
+
+def target_at(kpi: Kpi, period: Period, start: tuple[Period, float] | None = None) -> TargetAt:
+    """The target for ``period``; see the module docstring for the rule."""
+    if kpi.measure != "quantitative":
+        return TargetAt(None, "not-numeric", f"judged through {kpi.measure}, no numeric target")
+    if kpi.target is not None and kpi.target.tbc and not kpi.interim_targets:
+        return TargetAt(None, "tbc", "target to be confirmed (TBC in the plan)")
+    final = kpi.target.value if kpi.target is not None else None
+    points = milestones(kpi, start)
+    goals = [m for m in points if m.kind != "start"]
+    if not goals:
+        if final is None:
+            return TargetAt(None, "none", "no target set in the plan")
+        return TargetAt(final, "final", f"target {fmt_value(final, kpi.unit)}")
+
+    unit = kpi.unit
+    last = goals[-1]
+    if period >= last.period:
+        if final is not None and (kpi.target is None or kpi.target.by is None) and (
+            last.kind == "interim"
+        ):
+            # Undated final target: it applies once the last interim date has passed.
+            if period > last.period:
+                return TargetAt(final, "final", f"target {fmt_value(final, unit)}")
+        return _at_milestone(last, unit)
+    first = points[0]
+    if period <= first.period:
+        if first.kind == "start":
+            return TargetAt(
+                first.value,
+                "trajectory",
+                f"trajectory starts at {fmt_value(first.value, unit)} ({first.period.label})",
+                goals[0].period,
+            )
+        return _at_milestone(first, unit)
+    for before, after in zip(points, points[1:], strict=False):
+        if before.period <= period <= after.period:
+            if period == after.period:
+                return _at_milestone(after, unit)
+            span = after.period.months_since(before.period)
+            done = period.months_since(before.period)
+            value = before.value + (after.value - before.value) * done / span
+            return TargetAt(
+                round(value, 2),
+                "trajectory",
+                f"trajectory {fmt_value(round(value, 1), unit)} ({period.label}, towards "
+                f"{fmt_value(after.value, unit)} by {after.period.label})",
+                after.period,
+            )
+    return _at_milestone(last, unit)  # pragma: no cover - loop covers every gap
+
+
+def _at_milestone(m: Milestone, unit: str | None) -> TargetAt:
+    word = "interim target" if m.kind == "interim" else "target"
+    if m.kind == "start":
+        word = "baseline"
+    kind: TargetKind = "interim" if m.kind == "interim" else "final"
+    return TargetAt(m.value, kind, f"{word} {fmt_value(m.value, unit)} ({m.period.label})", m.period)
+
+
+def trajectory(
+    kpi: Kpi, periods: list[Period], start: tuple[Period, float] | None
+) -> list[float | None]:
+    """Target for each month, for charts (None where there is no numeric target)."""
+    return [target_at(kpi, p, start).value for p in periods]
