@@ -1,0 +1,133 @@
+"""The only way a PDF render can read anything: an allow-list fetcher.
+
+WeasyPrint fetches whatever a document points at: ``file:`` URLs anywhere on
+disk, ``http(s)`` URLs anywhere on the network, stylesheets, fonts, images.
+Packs contain text written by many people, so a single overlooked path (an
+``<img>`` in a note, a ``url()`` in a project stylesheet) could put
+``/etc/passwd`` into a board pack or tell a third party when packs are built.
+
+The rule here is simple enough to audit:
+
+* ``file:`` URLs are served only when the resolved path (symlinks followed)
+  is one of the allowed files or lies inside one of the allowed folders:
+  the template and style folders in use, the build's chart folder, and the
+  bundled font files;
+* everything else is refused: ``http``, ``https``, ``ftp``, any other
+  scheme, and ``data:`` too. Every image we draw is a file in the chart
+  folder, so no pack needs ``data:``; refusing it keeps the rule "every
+  resource in a pack is a file we can name" without exceptions.
+
+A refusal is recorded (for the build report) and raised as an ordinary
+error, which WeasyPrint turns into a missing resource; it never reaches the
+network or the file.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+from urllib.parse import unquote, urlsplit
+
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+
+@dataclass(frozen=True, order=True)
+class Refusal:
+    """A resource a document asked for and did not get."""
+
+    url: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """What a render may read. Plain data, so it can be sent to worker processes."""
+
+    dirs: tuple[Path, ...] = ()
+    files: tuple[Path, ...] = ()
+
+    @classmethod
+    def of(cls, dirs: Iterable[Path] = (), files: Iterable[Path] = ()) -> FetchPolicy:
+        return cls(
+            tuple(sorted({Path(d).resolve() for d in dirs})),
+            tuple(sorted({Path(f).resolve() for f in files})),
+        )
+
+    def allows(self, path: Path) -> bool:
+        """True when ``path`` (already resolved) may be read."""
+        if path in self.files:
+            return True
+        return any(path.is_relative_to(d) for d in self.dirs)
+
+
+_MAX_BYTES = 32 * 1024 * 1024
+
+
+class GuardedFetcher(URLFetcher):  # type: ignore[misc]
+    """WeasyPrint URL fetcher that serves only what its policy allows."""
+
+    def __init__(self, policy: FetchPolicy) -> None:
+        super().__init__(timeout=1, allowed_protocols=("file",), allow_redirects=False)
+        self.policy = policy
+        self._refusals: list[Refusal] = []
+        self._served: list[Path] = []
+        self._lock = threading.Lock()
+
+    @property
+    def refusals(self) -> tuple[Refusal, ...]:
+        """Refusals in the order they happened, without repeats."""
+        with self._lock:
+            return tuple(dict.fromkeys(self._refusals))
+
+    @property
+    def served(self) -> tuple[Path, ...]:
+        with self._lock:
+            return tuple(dict.fromkeys(self._served))
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        path = self._check(url)
+        with path.open("rb") as handle:
+            body = handle.read(_MAX_BYTES + 1)
+        if len(body) > _MAX_BYTES:
+            self._refuse(url, f"file is larger than {_MAX_BYTES // (1024 * 1024)} MiB")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        with self._lock:
+            self._served.append(path)
+        return URLFetcherResponse(path.as_uri(), body, {"Content-Type": content_type})
+
+    def _check(self, url: str) -> Path:
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            self._refuse(url, "not a valid URL")
+        scheme = parts.scheme.lower()
+        if scheme in ("http", "https"):
+            self._refuse(url, "network resources are never fetched")
+        if scheme == "data":
+            self._refuse(url, "data: URLs are not used in packs")
+        if scheme != "file":
+            self._refuse(url, f"{scheme or 'relative'} URLs are not allowed")
+        if parts.netloc not in ("", "localhost"):
+            self._refuse(url, "file URLs on other hosts are not allowed")
+        try:
+            path = Path(unquote(parts.path)).resolve(strict=True)
+        except (OSError, RuntimeError):
+            self._refuse(url, "file does not exist")
+        if not path.is_file():
+            self._refuse(url, "not a regular file")
+        if not self.policy.allows(path):
+            self._refuse(url, "file is outside the template, style, chart and font folders")
+        return path
+
+    def _refuse(self, url: str, reason: str) -> NoReturn:
+        shown = url if len(url) <= 200 else url[:197] + "..."
+        with self._lock:
+            self._refusals.append(Refusal(shown, reason))
+        raise PermissionError(f"refused {shown}: {reason}")

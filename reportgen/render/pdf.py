@@ -1,0 +1,216 @@
+"""HTML to accessible, reproducible PDF with WeasyPrint.
+
+Three properties matter for a board pack and are enforced here rather than
+left to each template:
+
+* accessible: PDF/UA-1 (tagged, with a structure tree, document title shown
+  in the title bar, natural language from ``<html lang>``);
+* reproducible: the same inputs give byte-identical files, so a re-run is
+  visibly a no-op and packs can be compared by hash. WeasyPrint 70 does not
+  read ``SOURCE_DATE_EPOCH``; dates come only from ``dcterms.created`` /
+  ``dcterms.modified`` metadata, which we set from the build's as-at date
+  (never the clock), and the PDF file identifier is derived from the HTML;
+* safe: every resource goes through :class:`GuardedFetcher`.
+
+Writes are atomic (see :mod:`reportgen.render.atomic`), and several packs can
+be rendered in parallel worker processes with :func:`render_many`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reportgen.errors import ReportgenError
+from reportgen.render.atomic import atomic_write_bytes
+from reportgen.render.fetcher import FetchPolicy, GuardedFetcher, Refusal
+
+PDF_VARIANT = "pdf/ua-1"
+
+
+class RenderError(ReportgenError):
+    """WeasyPrint could not lay out a document."""
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    """A rendered PDF and what happened while rendering it."""
+
+    pdf: bytes
+    pages: int
+    refusals: tuple[Refusal, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.pdf).hexdigest()
+
+
+def w3c_date(moment: datetime) -> str:
+    """``dcterms`` date string; naive datetimes are taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _weasyprint_messages() -> Iterator[list[str]]:
+    """Collect WeasyPrint's warnings for the build report instead of stderr."""
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    old_propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = old_propagate
+
+
+def render_pdf(
+    html: str,
+    *,
+    base_url: Path,
+    policy: FetchPolicy,
+    created: datetime | None = None,
+) -> PdfResult:
+    """Lay out ``html`` and return the PDF bytes with its page count.
+
+    ``base_url`` is the folder relative URLs resolve against (usually the
+    build's chart folder). ``created``, when given, overrides the document's
+    ``dcterms.created``/``dcterms.modified`` so the file does not depend on
+    the template remembering to set them.
+    """
+    from weasyprint import HTML
+
+    fetcher = GuardedFetcher(policy)
+    base = base_url.resolve().as_uri() + "/"
+    with _weasyprint_messages() as messages:
+        try:
+            document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
+                pdf_variant=PDF_VARIANT
+            )
+            if created is not None:
+                document.metadata.created = w3c_date(created)
+                document.metadata.modified = w3c_date(created)
+            identifier = hashlib.sha256(html.encode("utf-8")).digest()[:16]
+            pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier)
+        except ReportgenError:
+            raise
+        except Exception as exc:  # WeasyPrint raises many types; report them as one.
+            raise RenderError(f"PDF layout failed: {type(exc).__name__}: {exc}") from exc
+    refused_urls = {r.url for r in fetcher.refusals}
+    other = tuple(m for m in messages if not any(u in m for u in refused_urls))
+    return PdfResult(bytes(pdf), len(document.pages), fetcher.refusals, other)
+
+
+def write_pdf(
+    html: str,
+    path: Path,
+    *,
+    base_url: Path,
+    policy: FetchPolicy,
+    created: datetime | None = None,
+) -> PdfResult:
+    """Render and atomically replace ``path``; on failure the old file stays."""
+    result = render_pdf(html, base_url=base_url, policy=policy, created=created)
+    atomic_write_bytes(path, result.pdf)
+    return result
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One document to render: plain data so it can cross a process boundary."""
+
+    html: str
+    path: Path
+    base_url: Path
+    policy: FetchPolicy
+    created: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PdfJobResult:
+    """Outcome of one :class:`PdfJob`; ``error`` is set when it failed."""
+
+    path: Path
+    pages: int = 0
+    sha256: str = ""
+    size: int = 0
+    refusals: tuple[Refusal, ...] = ()
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+    seconds: float = field(default=0.0, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _run_job(job: PdfJob) -> PdfJobResult:
+    import time
+
+    start = time.perf_counter()
+    try:
+        result = write_pdf(
+            job.html, job.path, base_url=job.base_url, policy=job.policy, created=job.created
+        )
+    except (ReportgenError, OSError) as exc:
+        return PdfJobResult(job.path, error=str(exc), seconds=time.perf_counter() - start)
+    return PdfJobResult(
+        job.path,
+        pages=result.pages,
+        sha256=result.sha256,
+        size=len(result.pdf),
+        refusals=result.refusals,
+        warnings=result.warnings,
+        seconds=time.perf_counter() - start,
+    )
+
+
+def _warm_up() -> None:
+    # Import WeasyPrint (and its fonts/CSS machinery) once per worker, not per job.
+    import weasyprint  # noqa: F401
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+def render_many(jobs: Sequence[PdfJob], workers: int | None = None) -> list[PdfJobResult]:
+    """Render every job, in parallel processes when ``workers`` > 1.
+
+    Results come back in the order of ``jobs``. A failing job does not stop
+    the others: its result carries the error and its file is left as it was.
+    Layout is CPU-bound Python, so threads would not help; processes do, up
+    to the number of cores. Longest documents are started first so that one
+    big pack does not finish alone at the end.
+    """
+    count = default_workers() if workers is None else max(1, workers)
+    count = min(count, len(jobs))
+    if count <= 1:
+        return [_run_job(job) for job in jobs]
+    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].html))
+    results: dict[int, PdfJobResult] = {}
+    with ProcessPoolExecutor(max_workers=count, initializer=_warm_up) as pool:
+        futures = {i: pool.submit(_run_job, jobs[i]) for i in order}
+        for i, future in futures.items():
+            results[i] = future.result()
+    return [results[i] for i in range(len(jobs))]
