@@ -1,0 +1,45 @@
+"""Distribution: email each recipient exactly their packs, once.
+
+Reads only what the render stage wrote (``outputs/<period>/manifest.json``
+and the PDFs it lists) plus ``inputs/distribution.yaml``. See
+docs/distribution.md for the settings, the ledger and the exit codes.
+"""
+
+from reportgen.distribute.config import (
+    Distribution,
+    DistributionFile,
+    load_distribution,
+    read_distribution,
+)
+from reportgen.distribute.errors import (
+    DistributionError,
+    IntegrityError,
+    LockHeldError,
+    SmtpFatalError,
+)
+from reportgen.distribute.ledger import Entry, Ledger, LedgerError
+from reportgen.distribute.lock import project_lock
+from reportgen.distribute.manifest import Manifest, ManifestError, PackFile, read_manifest
+from reportgen.distribute.send import Outcome, SendReport, send_period
+
+__all__ = [
+    "Distribution",
+    "DistributionError",
+    "DistributionFile",
+    "Entry",
+    "IntegrityError",
+    "Ledger",
+    "LedgerError",
+    "LockHeldError",
+    "Manifest",
+    "ManifestError",
+    "Outcome",
+    "PackFile",
+    "SendReport",
+    "SmtpFatalError",
+    "load_distribution",
+    "project_lock",
+    "read_distribution",
+    "read_manifest",
+    "send_period",
+]

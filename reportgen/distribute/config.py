@@ -1,0 +1,385 @@
+"""``inputs/distribution.yaml``: who gets which pack, and how mail leaves.
+
+The file is strict (unknown keys are errors) because a misspelt key here
+sends a board pack to the wrong people or to nobody. Credentials are never
+read from it: it names environment variables, so the file can be committed
+and reviewed. Cross-field rules (unknown groups, duplicate addresses, AUTH
+over an unencrypted connection) are checked on the raw data so they are
+reported together with pydantic's problems, each with its line.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import jinja2
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from reportgen.errors import InputError, Problem
+from reportgen.load.yamlsource import Loc, YamlSource, load_yaml
+
+if TYPE_CHECKING:
+    from reportgen.load.plan import Plan
+
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_ENV = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+DEFAULT_MAX_MESSAGE_BYTES = 10_000_000
+DEFAULT_SUBJECT = "{{ programme }}: {{ period_label }} reports ({{ packs | length }} attached)"
+DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+
+
+def _email(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        if not _EMAIL.match(value):
+            raise ValueError(f"not an email address: {value!r} (expected e.g. name@example.org)")
+    return value
+
+
+def _ref(value: Any) -> Any:
+    # YAML reads ``[2, 5]`` as numbers; recommendation refs are text ("2").
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _env_name(value: Any) -> Any:
+    if isinstance(value, str) and not _ENV.match(value):
+        raise ValueError(
+            f"{value!r} is not an environment variable name; give the NAME of the "
+            "variable that holds the credential (e.g. REPORTGEN_SMTP_PASSWORD), never the value"
+        )
+    return value
+
+
+Email = Annotated[str, BeforeValidator(_email)]
+RecRef = Annotated[str, BeforeValidator(_ref), Field(pattern=r"^\d+$")]
+Slug = Annotated[str, Field(pattern=_SLUG)]
+EnvName = Annotated[str, BeforeValidator(_env_name)]
+Text = Annotated[str, Field(min_length=1)]
+Security = Literal["starttls", "tls", "none"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Packs(Strict):
+    """Which packs someone receives. ``all`` means every one the build made."""
+
+    board: bool = False
+    summary: bool = False
+    recommendations: list[RecRef] | Literal["all"] = Field(default_factory=list)
+    workstreams: list[Slug] | Literal["all"] = Field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.board or self.summary or self.recommendations or self.workstreams)
+
+
+class Group(Strict):
+    """A board or task-and-finish group; members receive its packs."""
+
+    id: Slug
+    name: Text
+    packs: Packs = Field(default_factory=Packs)
+
+
+class Recipient(Strict):
+    name: Text
+    email: Email
+    role: str = ""
+    groups: list[Slug] = Field(default_factory=list)
+    packs: Packs = Field(default_factory=Packs)
+
+
+class MailSettings(Strict):
+    host: Text
+    port: int | None = Field(default=None, ge=1, le=65535)
+    security: Security = "starttls"
+    allow_insecure_local_relay: bool = False
+    ca_file: str | None = Field(
+        default=None, description="PEM bundle to trust instead of the system store."
+    )
+    timeout_seconds: float = Field(default=30.0, gt=0)
+    sender: Email
+    sender_name: str = ""
+    reply_to: Email | None = None
+    programme: str = "Improvement plan"
+    subject: Text = DEFAULT_SUBJECT
+    body_text: Text = "email/body.txt.j2"
+    body_html: Text = "email/body.html.j2"
+    max_message_bytes: int = Field(default=DEFAULT_MAX_MESSAGE_BYTES, gt=0)
+    username_env: EnvName | None = None
+    password_env: EnvName | None = None
+
+    @property
+    def effective_port(self) -> int:
+        return self.port if self.port is not None else DEFAULT_PORTS[self.security]
+
+    @property
+    def uses_auth(self) -> bool:
+        return self.username_env is not None
+
+
+class Retry(Strict):
+    """Backoff for transient failures (4xx, dropped or refused connections)."""
+
+    attempts: int = Field(default=5, ge=1, le=20)
+    base_delay_seconds: float = Field(default=2.0, ge=0)
+    max_delay_seconds: float = Field(default=120.0, ge=0)
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+        return float(min(self.max_delay_seconds, self.base_delay_seconds * 2 ** (attempt - 1)))
+
+
+class Distribution(Strict):
+    """The root of ``distribution.yaml``."""
+
+    schema_version: Literal[1] = 1
+    mail: MailSettings
+    retry: Retry = Field(default_factory=Retry)
+    groups: list[Group] = Field(default_factory=list)
+    recipients: list[Recipient]
+
+    def group(self, group_id: str) -> Group:
+        for g in self.groups:
+            if g.id == group_id:
+                return g
+        raise KeyError(group_id)
+
+
+@dataclass(frozen=True)
+class DistributionFile:
+    """A validated file plus where each value was written, for send-time problems."""
+
+    config: Distribution
+    source: YamlSource
+    warnings: tuple[Problem, ...] = ()
+
+    def problem(self, loc: Loc, message: str) -> Problem:
+        return self.source.problem(loc, message)
+
+
+def is_loopback(host: str) -> bool:
+    """True for names that cannot leave this machine (no DNS lookup: names can lie)."""
+    if host.lower() in {"localhost", "localhost.localdomain", "ip6-localhost"}:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_distribution(source: YamlSource, plan: Plan | None = None) -> list[Problem]:
+    """Rules that span fields, on the raw data (defensively typed)."""
+    problems: list[Problem] = []
+    data = source.data if isinstance(source.data, dict) else {}
+
+    def add(loc: Loc, message: str, severity: str = "error") -> None:
+        problems.append(source.problem(loc, message, severity))
+
+    raw_mail = data.get("mail")
+    mail: dict[str, Any] = raw_mail if isinstance(raw_mail, dict) else {}
+    for key in ("password", "username", "user", "pass", "secret"):
+        if key in mail:
+            instead = "username_env" if key in ("username", "user") else "password_env"
+            add(
+                ("mail", key),
+                "credentials are never read from files; put the name of the environment "
+                f"variable that holds it in {instead}",
+            )
+    security = mail.get("security", "starttls")
+    host = mail.get("host")
+    if security == "none":
+        if mail.get("allow_insecure_local_relay") is not True:
+            add(
+                ("mail", "security"),
+                "'none' sends packs unencrypted; it is only allowed to a relay on this "
+                "machine, with 'allow_insecure_local_relay: true' and a loopback host",
+            )
+        elif isinstance(host, str) and not is_loopback(host):
+            add(
+                ("mail", "host"),
+                f"security 'none' is only allowed to a loopback host (localhost, 127.0.0.1, ::1),"
+                f" not {host!r}; use starttls or tls",
+            )
+        if mail.get("username_env") or mail.get("password_env"):
+            add(
+                ("mail", "username_env" if mail.get("username_env") else "password_env"),
+                "AUTH over an unencrypted connection is refused (the password would travel in "
+                "clear); use security starttls or tls, or drop the credentials for a local relay",
+            )
+    elif mail.get("allow_insecure_local_relay") is True:
+        add(
+            ("mail", "allow_insecure_local_relay"),
+            f"has no effect with security {security!r}; remove it",
+            "warning",
+        )
+    if bool(mail.get("username_env")) != bool(mail.get("password_env")):
+        missing = "password_env" if mail.get("username_env") else "username_env"
+        add(("mail", missing), "give both username_env and password_env, or neither")
+    subject = mail.get("subject")
+    if isinstance(subject, str):
+        try:
+            jinja2.Environment().parse(subject)
+        except jinja2.TemplateSyntaxError as exc:
+            add(("mail", "subject"), f"template error: {exc.message}")
+
+    groups = _items(data.get("groups"))
+    group_ids: list[str] = []
+    seen_groups: dict[str, int] = {}
+    for gi, group in groups:
+        gid = str(group.get("id"))
+        group_ids.append(gid)
+        if gid in seen_groups:
+            add(("groups", gi, "id"), f"duplicate group id {gid!r}")
+        seen_groups.setdefault(gid, gi)
+        problems.extend(_check_packs(group.get("packs"), ("groups", gi, "packs"), source, plan))
+
+    members: set[str] = set()
+    seen_emails: dict[str, int] = {}
+    for ri, person in _items(data.get("recipients")):
+        email = str(person.get("email", "")).strip().lower()
+        if email in seen_emails:
+            line, _ = source.where(("recipients", seen_emails[email]))
+            add(
+                ("recipients", ri, "email"),
+                f"duplicate recipient {email!r} (first listed on line {line}); "
+                "list each person once with all their groups",
+            )
+        seen_emails.setdefault(email, ri)
+        raw_groups = person.get("groups")
+        person_groups: list[Any] = raw_groups if isinstance(raw_groups, list) else []
+        for gi, gid in enumerate(person_groups):
+            if str(gid) not in group_ids:
+                known = ", ".join(group_ids) or "(no groups defined)"
+                add(("recipients", ri, "groups", gi), f"unknown group {gid!r}; use one of: {known}")
+            members.add(str(gid))
+        problems.extend(
+            _check_packs(person.get("packs"), ("recipients", ri, "packs"), source, plan)
+        )
+        if not person_groups and not _has_packs(person.get("packs")):
+            add(
+                ("recipients", ri),
+                "receives nothing: give them groups or packs (or remove them)",
+                "warning",
+            )
+    for gi, group in groups:
+        if str(group.get("id")) not in members:
+            add(("groups", gi, "id"), f"group {group.get('id')!r} has no members", "warning")
+    return problems
+
+
+def _check_packs(raw: Any, loc: Loc, source: YamlSource, plan: Plan | None) -> list[Problem]:
+    if plan is None or not isinstance(raw, dict):
+        return []
+    problems: list[Problem] = []
+    known = {
+        "recommendations": [r.ref for r in plan.recommendations],
+        "workstreams": [w.id for w in plan.workstreams],
+    }
+    for key, valid in known.items():
+        values = raw.get(key)
+        if not isinstance(values, list):
+            continue
+        for i, value in enumerate(values):
+            if str(value) not in valid:
+                noun = "recommendation" if key == "recommendations" else "workstream"
+                problems.append(
+                    source.problem(
+                        (*loc, key, i),
+                        f"the plan has no {noun} {value!r}; use one of: {', '.join(valid)}",
+                    )
+                )
+    return problems
+
+
+def _has_packs(raw: Any) -> bool:
+    if not isinstance(raw, dict):
+        return False
+    return any(bool(v) for v in raw.values())
+
+
+def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    if not isinstance(value, list):
+        return []
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
+
+
+_PYDANTIC_FIX = {
+    "extra_forbidden": "unknown key; check the spelling against docs/distribution.md",
+    "missing": "required field is missing",
+}
+
+
+def _pydantic_problems(exc: ValidationError, source: YamlSource) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple[Loc, str]] = set()
+    for err in exc.errors():
+        loc = _clean_loc(tuple(err["loc"]))
+        msg = _PYDANTIC_FIX.get(err["type"], err["msg"])
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        if (
+            err["type"] not in _PYDANTIC_FIX
+            and "input" in err
+            and not isinstance(err["input"], dict | list)
+            and "got " not in msg
+            and not (isinstance(err["input"], str) and err["input"] in msg)
+        ):
+            msg += f" (got {err['input']!r})"
+        if (loc, msg) not in seen:
+            seen.add((loc, msg))
+            problems.append(source.problem(loc, msg))
+    return problems
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> Loc:
+    # A union (list or 'all') adds branch names such as "list[...]" to the
+    # location; they are not keys in the file.
+    return tuple(p for p in loc if isinstance(p, int) or not ("[" in p or p.startswith("literal")))
+
+
+def parse_distribution(
+    source: YamlSource, plan: Plan | None = None
+) -> tuple[DistributionFile | None, list[Problem]]:
+    """Validate parsed YAML; return the settings or every problem found."""
+    if not isinstance(source.data, dict):
+        return None, [source.problem((), "distribution.yaml must be a YAML mapping", field_name="")]
+    problems = check_distribution(source, plan)
+    try:
+        config = Distribution.model_validate(source.data)
+    except ValidationError as exc:
+        return None, _pydantic_problems(exc, source) + problems
+    if any(p.is_error for p in problems):
+        return None, problems
+    warnings = tuple(p for p in problems if not p.is_error)
+    return DistributionFile(config, source, warnings), problems
+
+
+def load_distribution(
+    path: Path, display: str | None = None, plan: Plan | None = None
+) -> tuple[DistributionFile | None, list[Problem]]:
+    """Read and validate ``distribution.yaml``; never raises for bad input."""
+    source, problems = load_yaml(path, display)
+    if source is None:
+        return None, problems
+    return parse_distribution(source, plan)
+
+
+def read_distribution(
+    path: Path, display: str | None = None, plan: Plan | None = None
+) -> DistributionFile:
+    """Like :func:`load_distribution` but raises :class:`InputError` on any error."""
+    loaded, problems = load_distribution(path, display, plan)
+    if loaded is None:
+        raise InputError(problems)
+    return loaded

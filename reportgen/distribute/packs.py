@@ -1,0 +1,115 @@
+"""Who gets what: distribution.yaml's pack choices matched to a build.
+
+A recipient receives the union of their own packs and their groups' packs.
+Every choice must name something the build actually made; a recommendation
+or workstream missing from the manifest stops the run before any mail goes,
+because a task-and-finish group silently getting nothing is worse than a
+late pack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from reportgen.distribute.config import DistributionFile, Packs, Recipient
+from reportgen.distribute.errors import DistributionError
+from reportgen.distribute.manifest import Manifest, PackFile
+from reportgen.errors import InputError, Problem
+from reportgen.load.yamlsource import Loc
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    """One recipient and every pack they should have for the period."""
+
+    recipient: Recipient
+    index: int
+    packs: tuple[PackFile, ...]
+
+    @property
+    def key(self) -> str:
+        return self.recipient.email.lower()
+
+
+def _select(
+    packs: Packs, manifest: Manifest, loc: Loc, dist: DistributionFile
+) -> tuple[set[str], list[Problem]]:
+    chosen: set[str] = set()
+    problems: list[Problem] = []
+    for kind, wanted in (("board", packs.board), ("summary", packs.summary)):
+        if wanted:
+            found = manifest.find(kind)
+            if found is None:
+                problems.append(
+                    dist.problem((*loc, kind), f"the {manifest.period} build has no {kind} pack")
+                )
+            else:
+                chosen.add(found.path)
+    for key, kind, noun in (
+        ("recommendations", "recommendation", "recommendation"),
+        ("workstreams", "workstream", "workstream"),
+    ):
+        values = getattr(packs, key)
+        available = [p for p in manifest.outputs if p.kind == kind]
+        if values == "all":
+            chosen.update(p.path for p in available)
+            continue
+        for i, ref in enumerate(values):
+            found = manifest.find(kind, ref)
+            if found is None:
+                refs = ", ".join(str(p.ref) for p in available) or "(none)"
+                problems.append(
+                    dist.problem(
+                        (*loc, key, i),
+                        f"the {manifest.period} build has no {noun} pack {ref!r}; it has: {refs}",
+                    )
+                )
+            else:
+                chosen.add(found.path)
+    return chosen, problems
+
+
+def entitlements(dist: DistributionFile, manifest: Manifest) -> list[Entitlement]:
+    """Every recipient's packs, in manifest order; raises InputError on a gap."""
+    config = dist.config
+    problems: list[Problem] = []
+    group_paths: dict[str, set[str]] = {}
+    for gi, group in enumerate(config.groups):
+        chosen, found = _select(group.packs, manifest, ("groups", gi, "packs"), dist)
+        group_paths[group.id] = chosen
+        problems.extend(found)
+    result: list[Entitlement] = []
+    for ri, person in enumerate(config.recipients):
+        chosen, found = _select(person.packs, manifest, ("recipients", ri, "packs"), dist)
+        problems.extend(found)
+        for gid in person.groups:
+            chosen |= group_paths.get(gid, set())
+        ordered = tuple(p for p in manifest.outputs if p.path in chosen)
+        result.append(Entitlement(person, ri, ordered))
+    if problems:
+        raise InputError(problems)
+    return result
+
+
+def select_recipients(
+    dist: DistributionFile, everyone: list[Entitlement], selectors: Iterable[str]
+) -> list[Entitlement]:
+    """Narrow to ``--to`` choices: group ids or email addresses (any case)."""
+    wanted = [s.strip() for s in selectors if s.strip()]
+    if not wanted:
+        return everyone
+    group_ids = {g.id for g in dist.config.groups}
+    emails = {e.key for e in everyone}
+    unknown = [s for s in wanted if s not in group_ids and s.lower() not in emails]
+    if unknown:
+        groups = ", ".join(sorted(group_ids)) or "(none)"
+        raise DistributionError(
+            f"--to {', '.join(unknown)}: not a group id or a recipient's email in "
+            f"{dist.source.display}; groups are: {groups}"
+        )
+    keep = []
+    for ent in everyone:
+        if ent.key in {s.lower() for s in wanted} or set(ent.recipient.groups) & set(wanted):
+            keep.append(ent)
+    return keep
