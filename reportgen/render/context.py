@@ -1,0 +1,76 @@
+"""The template context: everything a pack template may use, as one type.
+
+Templates are the part of reportgen that councils customise (a project's own
+``templates/`` overrides the built-ins), so what they receive is a documented
+contract, not whatever a view happened to pass. :class:`PackContext` and
+:class:`Section` are that contract; ``docs/template-context.md`` describes
+every field and a test fails when the two drift apart.
+
+Filtering happens here, not in templates: a workstream pack's sections hold
+only that workstream's actions, so a template cannot leak another group's
+work by accident.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from markupsafe import Markup
+
+from reportgen.assess.actions import ActionResult
+from reportgen.assess.changes import Change
+from reportgen.assess.engine import Assessment, RecommendationResult, WorkstreamResult
+from reportgen.assess.kpis import KpiResult
+from reportgen.load.plan import Plan, Recommendation
+from reportgen.periods import Period
+
+PackKind = Literal["summary", "recommendation", "board", "workstream"]
+
+
+@dataclass(frozen=True)
+class ChartRef:
+    """A drawn chart as the template embeds it."""
+
+    src: str
+    alt: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """One recommendation as a pack shows it."""
+
+    result: RecommendationResult
+    plan: Recommendation
+    anchor: str
+    actions: tuple[ActionResult, ...]
+    kpis: tuple[KpiResult, ...]
+    charts: dict[str, ChartRef]
+    note_html: Markup | None
+    changes: tuple[Change, ...]
+    hidden_actions: int = 0
+
+
+@dataclass(frozen=True)
+class PackContext:
+    """What every pack template receives (as the variable ``pack``)."""
+
+    kind: PackKind
+    title: str
+    subtitle: str
+    filename: str
+    plan: Plan
+    assessment: Assessment
+    period: Period
+    as_of: date
+    built: date
+    version: str
+    marking: str
+    sections: tuple[Section, ...]
+    workstream: WorkstreamResult | None = None
+    glossary: tuple[tuple[str, str], ...] = ()
+    data_quality: tuple[str, ...] = ()
+    plan_gaps: tuple[str, ...] = ()
+    rule_text: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,227 @@
+"""Which packs a build makes, and what each one contains.
+
+A pack is a template plus a :class:`~reportgen.render.context.PackContext`.
+This module decides the list of packs for ``--pack``/``--only`` and fills
+each context from the one shared assessment, so the same recommendation
+section is identical in every pack that shows it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from markupsafe import Markup
+
+from reportgen import __version__
+from reportgen.assess.engine import Assessment, RecommendationResult, WorkstreamResult
+from reportgen.errors import ReportgenError
+from reportgen.render.context import ChartRef, PackContext, PackKind, Section
+
+PACK_KINDS: tuple[PackKind, ...] = ("summary", "recommendation", "board", "workstream")
+
+TEMPLATES: dict[PackKind, str] = {
+    "summary": "summary.html",
+    "recommendation": "recommendation.html",
+    "board": "board.html",
+    "workstream": "workstream.html",
+}
+
+
+@dataclass(frozen=True)
+class PackSpec:
+    """One PDF to produce: its kind, the recommendation or workstream, its path."""
+
+    kind: PackKind
+    ref: str | None
+    path: str
+    title: str
+
+
+def slugify(text: str, limit: int = 48) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if len(slug) > limit:
+        slug = slug[:limit].rsplit("-", 1)[0]
+    return slug or "untitled"
+
+
+def recommendation_slug(result: RecommendationResult) -> str:
+    title = result.title.lstrip("… ").removeprefix("The ")
+    return f"rec-{int(result.ref):02d}-{slugify(title, 40)}"
+
+
+def plan_packs(
+    assessment: Assessment, kinds: Sequence[str], only: Sequence[str] = ()
+) -> list[PackSpec]:
+    """The packs for ``--pack`` kinds, narrowed by ``--only`` refs or workstream ids.
+
+    Unknown ``--only`` values are an error rather than an empty build, so a
+    typo never silently produces nothing.
+    """
+    period = assessment.period
+    wanted = set(PACK_KINDS) if "all" in kinds else set(kinds)
+    rec_refs = {r.ref for r in assessment.recommendations}
+    ws_ids = {w.id for w in assessment.workstreams}
+    unknown = [o for o in only if o not in rec_refs and o not in ws_ids]
+    if unknown:
+        raise ReportgenError(
+            f"--only {', '.join(unknown)}: not a recommendation ref "
+            f"({', '.join(sorted(rec_refs, key=int))}) or workstream id ({', '.join(sorted(ws_ids))})"
+        )
+    specs: list[PackSpec] = []
+    if "summary" in wanted:
+        specs.append(PackSpec("summary", None, f"rag-summary-{period}.pdf", "RAG summary"))
+    if "board" in wanted:
+        specs.append(PackSpec("board", None, f"board-pack-{period}.pdf", "Board pack"))
+    if "recommendation" in wanted:
+        for r in assessment.recommendations:
+            if only and r.ref not in only:
+                continue
+            specs.append(
+                PackSpec(
+                    "recommendation",
+                    r.ref,
+                    f"recommendations/{recommendation_slug(r)}.pdf",
+                    f"Recommendation {r.ref}",
+                )
+            )
+    if "workstream" in wanted:
+        for w in assessment.workstreams:
+            if only and w.id not in only:
+                continue
+            specs.append(
+                PackSpec("workstream", w.id, f"workstreams/{w.id}-{period}.pdf", w.name)
+            )
+    return specs
+
+
+def _section(
+    result: RecommendationResult,
+    assessment: Assessment,
+    charts: Mapping[str, ChartRef],
+    notes: Mapping[str, Markup],
+    workstream: WorkstreamResult | None = None,
+) -> Section:
+    plan_rec = assessment.plan.recommendation(result.ref)
+    actions = result.actions
+    changes = result.changes
+    if workstream is not None:
+        actions = tuple(a for a in actions if a.workstream == workstream.id)
+        mine = {f"Action {a.ref}" for a in actions}
+        changes = tuple(
+            c for c in changes if not c.subject.startswith("Action ") or c.subject in mine
+        )
+    return Section(
+        result=result,
+        plan=plan_rec,
+        anchor=f"rec-{result.ref}",
+        actions=actions,
+        kpis=result.kpis,
+        charts={k.id: charts[k.id] for k in result.kpis if k.id in charts},
+        note_html=notes.get(result.ref),
+        changes=changes,
+        hidden_actions=len(result.actions) - len(actions),
+    )
+
+
+def rule_text(assessment: Assessment) -> tuple[str, ...]:
+    """The RAG rules in words, printed in every board pack's glossary."""
+    rag = assessment.plan.rag
+    ru = rag.rollup
+    return (
+        f"KPI green: on or better than the target for the month (the straight-line trajectory "
+        f"between interim targets). Amber: short by at most {rag.amber_points:g} percentage "
+        f"points (percent KPIs) or {rag.amber_relative:.0%} of the target (others), unless "
+        f"the KPI sets its own tolerance. Red: further short. No target: TBC, audit-judged or "
+        f"no numeric target. No data: nothing reported for the month.",
+        f"Recommendation red: at least {ru.red_if_red_kpi_share:.0%} of judged KPIs red, an "
+        f"action overdue more than {ru.red_if_overdue_weeks} weeks, or an action blocked or off "
+        f"track. Amber: any KPI red or amber, any action at risk or overdue. A lead may "
+        f"override with a stated reason; the computed RAG is always shown beside it.",
+        f"Actions are due at the end of their due month; 'due soon' means within "
+        f"{rag.due_soon_weeks} weeks. KPI data older than {rag.stale_after_months} months is "
+        f"marked stale.",
+    )
+
+
+def glossary(assessment: Assessment) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(assessment.plan.glossary.items(), key=lambda kv: kv[0].lower()))
+
+
+def data_quality(assessment: Assessment, extra: Sequence[str] = ()) -> tuple[str, ...]:
+    """Plain sentences for the data-quality appendix."""
+    items: list[str] = []
+    for k in assessment.kpis:
+        if k.measure != "quantitative":
+            continue
+        if k.latest_period is None:
+            items.append(f"KPI {k.id} ({k.title}): no data reported yet.")
+        elif k.value is None:
+            items.append(f"KPI {k.id} ({k.title}): {k.reason}.")
+        elif k.stale:
+            items.append(f"KPI {k.id} ({k.title}): stale, last value {k.latest_period.label}.")
+    for r in assessment.recommendations:
+        if r.note is None:
+            items.append(
+                f"Recommendation {r.ref}: no lead's note for {assessment.period.long_label}."
+            )
+    items.extend(str(w) for w in assessment.warnings if "no data" not in w.message.lower())
+    items.extend(extra)
+    return tuple(dict.fromkeys(items))
+
+
+def context_for(
+    spec: PackSpec,
+    assessment: Assessment,
+    charts: Mapping[str, ChartRef],
+    notes: Mapping[str, Markup],
+    built: date,
+    extra_quality: Sequence[str] = (),
+) -> PackContext:
+    """Fill the template context for one pack."""
+    plan = assessment.plan
+    workstream = None
+    results = list(assessment.recommendations)
+    subtitle = f"{assessment.period.long_label}"
+    if spec.kind == "recommendation":
+        results = [assessment.recommendation(spec.ref or "")]
+        subtitle = f"Recommendation {spec.ref} · {assessment.period.long_label}"
+    elif spec.kind == "workstream":
+        workstream = next(w for w in assessment.workstreams if w.id == spec.ref)
+        results = [r for r in results if r.ref in workstream.recommendations]
+        subtitle = f"{workstream.name} workstream · {assessment.period.long_label}"
+    sections = tuple(
+        _section(r, assessment, charts, notes, workstream)
+        for r in results
+        if spec.kind != "summary"
+    )
+    title = {
+        "summary": "RAG summary",
+        "recommendation": f"Recommendation {spec.ref}: progress report",
+        "board": "Improvement Board pack",
+        "workstream": f"{workstream.name if workstream else ''} task-and-finish group pack",
+    }[spec.kind]
+    return PackContext(
+        kind=spec.kind,
+        title=title,
+        subtitle=subtitle,
+        filename=spec.path,
+        plan=plan,
+        assessment=assessment,
+        period=assessment.period,
+        as_of=assessment.as_of,
+        built=built,
+        version=plan.version or __version__,
+        marking=plan.protective_marking,
+        sections=sections,
+        workstream=workstream,
+        glossary=glossary(assessment),
+        data_quality=data_quality(assessment, extra_quality) if spec.kind == "board" else (),
+        plan_gaps=tuple(plan.gaps),
+        rule_text=rule_text(assessment),
+    )
+
+
+__all__ = ["PACK_KINDS", "TEMPLATES", "PackSpec", "context_for", "plan_packs"]
