@@ -345,6 +345,12 @@ class _Checker:
             )
 
 
+def _measure_name(kpi: Kpi) -> str:
+    return {"audit": "an audit measure", "milestone": "a milestone"}.get(
+        kpi.measure, f"a {kpi.measure} measure"
+    )
+
+
 def _text(row: Row, col: _Col | None) -> str | None:
     return clean_text(row.get(col.index)) if col else None
 
@@ -373,7 +379,7 @@ def _load_long(check: _Checker, cols: dict[str, _Col]) -> None:
                 check.add(
                     row.line,
                     kpi_col.name,
-                    f"KPI {kpi.id} is a {kpi.measure} measure, judged from evidence rather "
+                    f"KPI {kpi.id} is {_measure_name(kpi)}, judged from evidence rather "
                     "than a number; the value was ignored (remove the row to silence this)",
                     "warning",
                 )
@@ -400,9 +406,18 @@ def _wide_columns(check: _Checker, cols: dict[str, _Col]) -> list[tuple[_Col, Kp
     line = check.table.header_line
     out: list[tuple[_Col, Kpi]] = []
     first: dict[str, str] = {}
-    used = {c.index for c in cols.values()}
+    used = {c.index for key, c in cols.items() if key in ("period", "team")}
     for index, name in enumerate(check.table.header):
         if index in used or not name:
+            continue
+        if any(c.index == index for c in cols.values()):
+            check.add(
+                line,
+                name,
+                "column ignored: a wide sheet reads only period, team and KPI columns; "
+                "use long form (kpi, period, value, ...) for notes, numerators and denominators",
+                "warning",
+            )
             continue
         ref = kpi_ref(name)
         if ref is None:
@@ -429,7 +444,7 @@ def _wide_columns(check: _Checker, cols: dict[str, _Col]) -> list[tuple[_Col, Kp
             check.add(
                 line,
                 name,
-                f"KPI {kpi.id} is a {kpi.measure} measure, judged from evidence rather than a "
+                f"KPI {kpi.id} is {_measure_name(kpi)}, judged from evidence rather than a "
                 "number; the column was ignored (remove it to silence this)",
                 "warning",
             )
