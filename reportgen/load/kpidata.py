@@ -332,8 +332,12 @@ class _Checker:
                     "warning",
                 )
 
-    def stray_cells(self, row: Row) -> None:
-        """Report values in columns that no header names (often an unquoted comma)."""
+    def stray_cells(self, row: Row) -> bool:
+        """Report values beyond the header (often an unquoted comma); True if any.
+
+        Such a row is skipped whole: with ``7,2019-10,1,234`` the value cell
+        says 1, and loading it would put a wrong number in the pack.
+        """
         width = len(self.table.header)
         extra = row.cells[width:]
         if self.table.kind == "csv" and any(not is_missing(c) for c in extra):
@@ -341,8 +345,11 @@ class _Checker:
                 row.line,
                 None,
                 f"the row has {len(row.cells)} cells but the header has {width} columns; "
-                'put any value that contains a comma in double quotes (e.g. "1,234")',
+                'put any value that contains a comma in double quotes (e.g. "1,234"); '
+                "the row was not read",
             )
+            return True
+        return False
 
 
 def _measure_name(kpi: Kpi) -> str:
@@ -360,7 +367,8 @@ def _load_long(check: _Checker, cols: dict[str, _Col]) -> None:
     numerator_col, denominator_col = cols.get("numerator"), cols.get("denominator")
     value_cols = [c for c in (value_col, numerator_col, denominator_col) if c]
     for row in check.table.rows:
-        check.stray_cells(row)
+        if check.stray_cells(row):
+            continue
         if all(is_missing(row.get(c.index)) for c in value_cols):
             continue
         raw: CellValue = row.get(kpi_col.index)
@@ -458,7 +466,8 @@ def _load_wide(check: _Checker, cols: dict[str, _Col]) -> None:
     period_col = cols["period"]
     kpi_cols = _wide_columns(check, cols)
     for row in check.table.rows:
-        check.stray_cells(row)
+        if check.stray_cells(row):
+            continue
         if all(is_missing(row.get(c.index)) for c, _ in kpi_cols):
             continue
         period = check.period(row, period_col)
