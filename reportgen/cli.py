@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -68,7 +69,7 @@ project_option = click.option(
     "-p",
     "project",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
+    default=Path(),
     show_default=True,
     help="Project folder holding inputs/ (and optionally templates/, styles/).",
 )
@@ -121,6 +122,70 @@ def validate(project: Path, period: Period | None, strict: bool) -> None:
         sys.exit(1)
 
 
+def parse_as_of(value: str | None) -> date | None:
+    """``today``, ``YYYY-MM-DD`` or nothing."""
+    if value is None:
+        return None
+    if value.strip().lower() == "today":
+        return date.today()
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date; use YYYY-MM-DD or 'today'", param_hint="--as-of"
+        ) from None
+
+
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="DATE|today",
+    help="Judge actions as at this date (default: the last day of the period).",
+)
+
+
+@main.command("assess")
+@project_option
+@click.option("--period", type=PERIOD, default=None, help="Month to assess (default: latest data).")
+@as_of_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Aligned text for reading, or stable JSON (docs/assessment-json.md).",
+)
+@domain_errors
+def assess_command(project: Path, period: Period | None, as_of: str | None, fmt: str) -> None:
+    """Print the assessment of every recommendation, KPI and action, before any PDF exists."""
+    from reportgen.assess.engine import assess
+    from reportgen.assess.export import to_json
+    from reportgen.assess.table import to_table
+
+    loaded, chosen = _load_for(project, period, parse_as_of(as_of))
+    result = assess(loaded, chosen, parse_as_of(as_of))
+    click.echo(to_json(result) if fmt == "json" else to_table(result), nl=False)
+
+
+def _load_for(project: Path, period: Period | None, as_of: date | None) -> tuple[Any, Period]:
+    """Load the project and settle the period: given, else from --as-of, else latest data."""
+    from reportgen.load.project import latest_data_period, read_project
+
+    if period is None and as_of is not None:
+        period = Period.of(as_of)
+    loaded = read_project(project, period=period)
+    if period is None:
+        period = latest_data_period(loaded.points) or loaded.plan.start
+    if as_of is not None and Period.of(as_of) < period:
+        raise ReportgenError(
+            f"--as-of {as_of} is before the period {period}; "
+            "choose a later date or an earlier period"
+        )
+    return loaded, period
+
+
 @main.command("new")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
@@ -138,3 +203,45 @@ def new(directory: Path, force: bool) -> None:
         f"next: edit {directory / 'inputs' / 'plan.yaml'}, then run "
         f"'reportgen validate --project {directory}'"
     )
+
+
+@main.command("send")
+@click.option("--period", type=PERIOD, required=True, help="Month whose packs to send.")
+@click.option(
+    "--dry-run", is_flag=True, help="Write .eml files to outputs/<period>/outbox/; send nothing."
+)
+@click.option(
+    "--to",
+    "to",
+    multiple=True,
+    metavar="GROUP|EMAIL",
+    help="Only these groups or people (repeatable). Default: everyone.",
+)
+@click.option(
+    "--resend", is_flag=True, help="Send again packs the ledger says were already delivered."
+)
+@project_option
+@domain_errors
+def send(period: Period, dry_run: bool, to: tuple[str, ...], resend: bool, project: Path) -> None:
+    """Email each recipient their packs for PERIOD, once (see docs/distribution.md).
+
+    Exit status: 0 all sent (or already sent), 1 nothing sent because of a
+    problem, 3 some recipients did not get their packs (listed).
+    """
+    from reportgen.distribute import send_period
+    from reportgen.distribute.send import EXIT_PARTIAL
+
+    report = send_period(
+        project,
+        period,
+        dry_run=dry_run,
+        to=to,
+        resend=resend,
+        progress=lambda line: click.echo(line, err=True),
+    )
+    for line in report.lines():
+        click.echo(line)
+    if report.outbox is not None:
+        click.echo(f"messages written to {report.outbox}")
+    if not report.ok:
+        sys.exit(EXIT_PARTIAL)

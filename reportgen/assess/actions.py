@@ -21,8 +21,15 @@ from reportgen.load.records import ActionUpdate
 from reportgen.periods import Period
 
 ActionState = Literal[
-    "complete", "blocked", "overdue", "off track", "at risk", "due soon", "on track",
-    "not started", "no due date",
+    "complete",
+    "blocked",
+    "overdue",
+    "off track",
+    "at risk",
+    "due soon",
+    "on track",
+    "not started",
+    "no due date",
 ]
 
 STATE_LABELS: dict[str, str] = {
@@ -81,8 +88,9 @@ def assess_action(
     rules: RagRules,
 ) -> ActionResult:
     """Status of ``action`` as at ``as_of``, from updates up to ``period``."""
-    mine = sorted((u for u in updates if u.ref == action.ref and u.period <= period),
-                  key=lambda u: u.period)
+    mine = sorted(
+        (u for u in updates if u.ref == action.ref and u.period <= period), key=lambda u: u.period
+    )
     latest = mine[-1] if mine else None
     revised = next((u.revised_due for u in reversed(mine) if u.revised_due), None)
     due = revised or action.due

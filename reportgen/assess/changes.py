@@ -15,7 +15,12 @@ if TYPE_CHECKING:
     from reportgen.assess.engine import RecommendationResult
 
 ChangeKind = Literal[
-    "rag-improved", "rag-worsened", "kpi-rag", "newly-overdue", "new-signal", "target-met",
+    "rag-improved",
+    "rag-worsened",
+    "kpi-rag",
+    "newly-overdue",
+    "new-signal",
+    "target-met",
     "completed",
 ]
 
@@ -62,11 +67,15 @@ def changes(now: RecommendationResult, before: RecommendationResult | None) -> l
                 )
             )
         if k.status == "green" and not k.met_before and k.target.value is not None:
-            out.append(Change("target-met", f"KPI {k.id}", f"KPI {k.id} met its target for the first time"))
-        if k.spc is not None and k.spc.last_special_cause and not (
-            old is not None and old.spc is not None and old.spc.last_special_cause
+            text = f"KPI {k.id} met its target for the first time"
+            out.append(Change("target-met", f"KPI {k.id}", text))
+        if (
+            k.spc is not None
+            and k.spc.last_special_cause
+            and not (old is not None and old.spc is not None and old.spc.last_special_cause)
         ):
-            out.append(Change("new-signal", f"KPI {k.id}", f"KPI {k.id}: new signal — {k.spc.describe()}"))
+            text = f"KPI {k.id}: new signal — {k.spc.describe()}"
+            out.append(Change("new-signal", f"KPI {k.id}", text))
     old_actions = {a.ref: a for a in before.actions} if before else {}
     for a in now.actions:
         prev = old_actions.get(a.ref)

@@ -108,7 +108,9 @@ def _assess_recommendation(
         )
         for k in rec.kpis
     )
-    actions = tuple(assess_action(a, rec.ref, updates, period, as_of, plan.rag) for a in rec.actions)
+    actions = tuple(
+        assess_action(a, rec.ref, updates, period, as_of, plan.rag) for a in rec.actions
+    )
     computed, computed_reason = rollup(kpis, actions, plan.rag.rollup)
     override = None
     status, reason = computed, computed_reason

@@ -47,7 +47,10 @@ def shortfall(kpi: Kpi, value: float, target: float) -> float:
 
 
 def kpi_rag(kpi: Kpi, value: float | None, target: TargetAt, rules: RagRules) -> tuple[Status, str]:
-    """Status and a one-line reason, e.g. "Red: 71% vs interim target 80% (Oct 2019), 9 points short"."""
+    """Status and a one-line reason.
+
+    For example "Red: 71% vs interim target 80% (Oct 2019), 9 points short".
+    """
     if kpi.measure != "quantitative":
         return "grey", f"No target: judged through {kpi.measure}, not a numeric series"
     if value is None:

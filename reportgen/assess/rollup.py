@@ -36,13 +36,16 @@ class Override:
 
 def kpi_counts(kpis: Sequence[KpiResult]) -> dict[str, int]:
     counts = Counter(k.status for k in kpis)
-    return {s: counts.get(s, 0) for s in ("red", "amber", "green", "grey", "no-data")}  # type: ignore[call-overload]
+    return {s: counts.get(s, 0) for s in ("red", "amber", "green", "grey", "no-data")}
 
 
 def rollup(
     kpis: Sequence[KpiResult], actions: Sequence[ActionResult], rules: RollupRules
 ) -> tuple[Status, str]:
-    """Computed RAG and its reason in words, e.g. "Amber: 2 of 6 KPIs red, 1 action overdue 6 weeks"."""
+    """Computed RAG and its reason in words.
+
+    For example "Amber: 2 of 6 KPIs red, 1 action overdue 6 weeks".
+    """
     judged = [k for k in kpis if k.status in ("red", "amber", "green")]
     red = [k for k in judged if k.status == "red"]
     amber = [k for k in judged if k.status == "amber"]
@@ -63,18 +66,26 @@ def rollup(
             + (f" (longest {worst_overdue} weeks)" if n > 1 else f" {worst_overdue} weeks")
         )
     if blocked:
-        facts.append(f"{len(blocked)} action{'s' if len(blocked) != 1 else ''} blocked or off track")
+        facts.append(
+            f"{len(blocked)} action{'s' if len(blocked) != 1 else ''} blocked or off track"
+        )
     if at_risk:
         facts.append(f"{len(at_risk)} action{'s' if len(at_risk) != 1 else ''} at risk")
 
     status: Status
-    if (red and len(red) / len(judged) >= rules.red_if_red_kpi_share) or (
-        overdue and worst_overdue > rules.red_if_overdue_weeks
-    ) or (blocked and rules.red_if_blocked):
+    if (
+        (red and len(red) / len(judged) >= rules.red_if_red_kpi_share)
+        or (overdue and worst_overdue > rules.red_if_overdue_weeks)
+        or (blocked and rules.red_if_blocked)
+    ):
         status = "red"
-    elif (red and rules.amber_if_any_red_kpi) or amber or at_risk or (
-        overdue and rules.amber_if_any_overdue
-    ) or blocked:
+    elif (
+        (red and rules.amber_if_any_red_kpi)
+        or amber
+        or at_risk
+        or (overdue and rules.amber_if_any_overdue)
+        or blocked
+    ):
         status = "amber"
     elif judged or actions:
         status = "green"

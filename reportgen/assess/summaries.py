@@ -34,9 +34,7 @@ def kpi_summary(k: KpiResult) -> str:
     (p0, v0), (p1, v1) = present[0], present[-1]
     parts = [f"{name}: {fmt_value(v0, k.unit)} in {p0.label}"]
     if p1 != p0:
-        parts.append(
-            f"{fmt_value(v1, k.unit)} in {p1.label} ({_change_words(v1 - v0, k.unit)})"
-        )
+        parts.append(f"{fmt_value(v1, k.unit)} in {p1.label} ({_change_words(v1 - v0, k.unit)})")
     sentence = ", ".join(parts) + "."
     if k.target.value is not None:
         sentence += f" Target: {k.target.label}; {k.status_label.lower()}."

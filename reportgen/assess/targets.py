@@ -12,6 +12,7 @@ holds. "TBC" and audit-judged measures have no numeric target and say so.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 from reportgen.load.plan import Kpi
@@ -88,12 +89,10 @@ def target_at(kpi: Kpi, period: Period, start: tuple[Period, float] | None = Non
     unit = kpi.unit
     last = goals[-1]
     if period >= last.period:
-        if final is not None and (kpi.target is None or kpi.target.by is None) and (
-            last.kind == "interim"
-        ):
+        undated_final = kpi.target is None or kpi.target.by is None
+        if final is not None and undated_final and last.kind == "interim" and period > last.period:
             # Undated final target: it applies once the last interim date has passed.
-            if period > last.period:
-                return TargetAt(final, "final", f"target {fmt_value(final, unit)}")
+            return TargetAt(final, "final", f"target {fmt_value(final, unit)}")
         return _at_milestone(last, unit)
     first = points[0]
     if period <= first.period:
@@ -105,7 +104,7 @@ def target_at(kpi: Kpi, period: Period, start: tuple[Period, float] | None = Non
                 goals[0].period,
             )
         return _at_milestone(first, unit)
-    for before, after in zip(points, points[1:], strict=False):
+    for before, after in pairwise(points):
         if before.period <= period <= after.period:
             if period == after.period:
                 return _at_milestone(after, unit)
@@ -127,7 +126,9 @@ def _at_milestone(m: Milestone, unit: str | None) -> TargetAt:
     if m.kind == "start":
         word = "baseline"
     kind: TargetKind = "interim" if m.kind == "interim" else "final"
-    return TargetAt(m.value, kind, f"{word} {fmt_value(m.value, unit)} ({m.period.label})", m.period)
+    return TargetAt(
+        m.value, kind, f"{word} {fmt_value(m.value, unit)} ({m.period.label})", m.period
+    )
 
 
 def trajectory(

@@ -212,7 +212,7 @@ class RagRules(Strict):
     )
     stale_after_months: int = Field(2, ge=0)
     due_soon_weeks: int = Field(4, ge=0)
-    rollup: RollupRules = Field(default_factory=RollupRules)  # type: ignore[arg-type]
+    rollup: RollupRules = Field(default_factory=RollupRules)
 
 
 class Plan(Strict):
@@ -235,7 +235,7 @@ class Plan(Strict):
         default_factory=dict, description="Initials used in the plan and the names they stand for."
     )
     glossary: dict[str, str] = Field(default_factory=dict)
-    rag: RagRules = Field(default_factory=RagRules)  # type: ignore[arg-type]
+    rag: RagRules = Field(default_factory=RagRules)
     workstreams: list[Workstream]
     recommendations: list[Recommendation]
     gaps: list[str] = Field(default_factory=list)
@@ -299,7 +299,8 @@ def check_plan(source: YamlSource) -> list[Problem]:
             if ws is not None and str(ws) not in ws_ids:
                 add(
                     (*loc, "workstream"),
-                    f"unknown workstream {ws!r}; use one of: {', '.join(ws_ids) or '(none defined)'}",
+                    f"unknown workstream {ws!r}; "
+                    f"use one of: {', '.join(ws_ids) or '(none defined)'}",
                 )
         for ki, kpi in _items(rec.get("kpis")):
             loc = ("recommendations", ri, "kpis", ki)
@@ -359,7 +360,8 @@ def _duplicates(
 
 def _check_kpi(kpi: dict[str, Any], loc: Loc, source: YamlSource) -> list[Problem]:
     problems: list[Problem] = []
-    target = kpi.get("target") if isinstance(kpi.get("target"), dict) else {}
+    raw_target = kpi.get("target")
+    target: dict[str, Any] = raw_target if isinstance(raw_target, dict) else {}
     final_by = _month(target.get("by"))
     previous: Period | None = None
     for ii, interim in _items(kpi.get("interim_targets")):
@@ -384,7 +386,7 @@ def _check_kpi(kpi: dict[str, Any], loc: Loc, source: YamlSource) -> list[Proble
             source.problem((*loc, "unit"), "a quantitative KPI needs a unit (e.g. percent)")
         )
     if kpi.get("unit") == "percent":
-        candidates = [
+        candidates: list[tuple[tuple[str | int, ...], Any]] = [
             (("interim_targets", ii, "value"), i.get("value"))
             for ii, i in _items(kpi.get("interim_targets"))
         ]

@@ -68,7 +68,8 @@ def plan_packs(
     if unknown:
         raise ReportgenError(
             f"--only {', '.join(unknown)}: not a recommendation ref "
-            f"({', '.join(sorted(rec_refs, key=int))}) or workstream id ({', '.join(sorted(ws_ids))})"
+            f"({', '.join(sorted(rec_refs, key=int))}) "
+            f"or workstream id ({', '.join(sorted(ws_ids))})"
         )
     specs: list[PackSpec] = []
     if "summary" in wanted:
@@ -91,9 +92,7 @@ def plan_packs(
         for w in assessment.workstreams:
             if only and w.id not in only:
                 continue
-            specs.append(
-                PackSpec("workstream", w.id, f"workstreams/{w.id}-{period}.pdf", w.name)
-            )
+            specs.append(PackSpec("workstream", w.id, f"workstreams/{w.id}-{period}.pdf", w.name))
     return specs
 
 

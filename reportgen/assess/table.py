@@ -1,0 +1,82 @@
+"""The assessment as a plain-text table, for analysts checking numbers.
+
+Plain text (not rich markup) so it pastes into an email or a ticket and
+diffs cleanly between runs.
+"""
+
+from __future__ import annotations
+
+from reportgen.assess.engine import Assessment
+from reportgen.assess.rag import STATUS_LABELS
+from reportgen.assess.targets import fmt_value
+
+
+def _row(cells: list[str], widths: list[int]) -> str:
+    return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    return [_row(header, widths), _row(["-" * w for w in widths], widths)] + [
+        _row(r, widths) for r in rows
+    ]
+
+
+def to_table(a: Assessment) -> str:
+    """Recommendations, then KPIs and actions of each, as aligned text."""
+    lines = [
+        f"{a.plan.title} — assessment for {a.period.long_label} (as at {a.as_of:%d %b %Y})",
+        "",
+    ]
+    lines += _table(
+        ["Rec", "RAG", "Travel", "R", "A", "G", "Overdue", "Reason"],
+        [
+            [
+                r.ref,
+                r.status_label + (" (override)" if r.override else ""),
+                r.travel,
+                str(r.kpi_counts["red"]),
+                str(r.kpi_counts["amber"]),
+                str(r.kpi_counts["green"]),
+                str(len(r.overdue)),
+                r.reason,
+            ]
+            for r in a.recommendations
+        ],
+    )
+    for r in a.recommendations:
+        lines += ["", f"Recommendation {r.ref}: {r.title}"]
+        if r.kpis:
+            lines += _table(
+                ["KPI", "Value", "Target", "RAG", "Travel", "SPC", "Reason"],
+                [
+                    [
+                        k.id,
+                        k.value_text,
+                        "–" if k.target.value is None else fmt_value(k.target.value, k.unit),
+                        STATUS_LABELS[k.status],
+                        k.previous.travel if k.previous else "n/a",
+                        (k.spc.variation or "–") if k.spc else "–",
+                        k.reason,
+                    ]
+                    for k in r.kpis
+                ],
+            )
+        if r.actions:
+            lines += _table(
+                ["Action", "Due", "Revised", "State", "RAG", "Workstream"],
+                [
+                    [
+                        x.ref,
+                        x.original_due.label if x.original_due else "–",
+                        x.revised_due.label if x.revised_due else "–",
+                        x.state_label,
+                        STATUS_LABELS[x.status],
+                        x.workstream,
+                    ]
+                    for x in r.actions
+                ],
+            )
+    done, judged = a.on_time
+    lines += ["", f"Actions delivered by their original date: {done} of {judged} completed."]
+    return "\n".join(lines) + "\n"
