@@ -113,6 +113,9 @@ def test_percent_value_forms(tmp_path: Path, plan: Plan, cell: str, expected: fl
         "2019-10-31",
         "oct-2019",
         "Sept 2019",
+        "31-10-2019",
+        "10/2019",
+        "31 Oct 2019",
     ],
 )
 def test_period_forms(tmp_path: Path, plan: Plan, cell: str) -> None:
@@ -132,7 +135,7 @@ def test_thousands_separator_bom_crlf_whitespace(tmp_path: Path, plan: Plan) -> 
 
 
 def test_blank_and_na_values_are_missing_not_errors(tmp_path: Path, plan: Plan) -> None:
-    text = "kpi,period,value\n42,2019-10,\n42,2019-11,n/a\n7,2019-10,-\n7,2019-11,5\n"
+    text = "kpi,period,value\n42,2019-10,\n42,2019-11,n/a\n7,2019-10,-\n7,2019-11,5\n7,2019-12,NA\n"
     points, problems = load(write_csv(tmp_path, text), plan)
     assert problems == []
     assert values(points) == [("7", NOV, 5.0)]
@@ -144,6 +147,14 @@ def test_semicolon_delimited(tmp_path: Path, plan: Plan) -> None:
     assert problems == []
     assert values(points) == [("42", OCT, 85.0)]
     assert points[0].note == "with, a comma"
+
+
+def test_tab_delimited_with_aliases(tmp_path: Path, plan: Plan) -> None:
+    text = "KPI id\tMonth\tValue\tComments\n42\t2019-10\t85\tok\n"
+    points, problems = load(write_csv(tmp_path, text, name="kpis.txt"), plan)
+    assert problems == []
+    assert values(points) == [("42", OCT, 85.0)]
+    assert points[0].note == "ok"
 
 
 def test_optional_columns_and_derived_value(tmp_path: Path, plan: Plan) -> None:
