@@ -284,9 +284,7 @@ def _draw(fig: Any, spec: ChartSpec) -> None:
         label = f"Target {format_value(spec.target, spec.unit)}"
         if spec.target_by is not None:
             label += f" by {spec.target_by.label}"
-        ax.axhline(
-            spec.target, color=GREEN, linestyle=(0, (6, 2, 1, 2)), linewidth=1.3, zorder=3
-        )
+        ax.axhline(spec.target, color=GREEN, linestyle=(0, (6, 2, 1, 2)), linewidth=1.3, zorder=3)
         # A proxy artist gives the legend the same dash pattern as the line.
         ax.plot([], [], color=GREEN, linestyle=(0, (6, 2, 1, 2)), linewidth=1.3, label=label)
         if spec.target_by is not None:
@@ -367,10 +365,19 @@ def _draw(fig: Any, spec: ChartSpec) -> None:
         )
 
 
+_LEGEND_PREFIXES = (
+    "Value",
+    "Target",
+    "Trajectory",
+    "Mean",
+    "Process",
+    "Special cause: imp",
+    "Special cause: c",
+)
+
+
 def _legend_rank(label: str) -> int:
-    for rank, prefix in enumerate(
-        ("Value", "Target", "Trajectory", "Mean", "Process", "Special cause: imp", "Special cause: c")
-    ):
+    for rank, prefix in enumerate(_LEGEND_PREFIXES):
         if label.startswith(prefix):
             return rank
     return 99
