@@ -1,0 +1,167 @@
+"""``outputs/<period>/manifest.json``: what a build produced, for distribution.
+
+The distribute stage must not re-derive anything from the plan or the
+inputs (data flows one way), so everything it needs to address and attach
+packs is written here: which files exist, what each is, its title, page
+count and hash, and the one-line RAG summary per recommendation.
+
+The file is stable: keys sorted, lists in a fixed order, no timestamps other
+than the build date passed in, so two builds from the same inputs write the
+same bytes. Paths are POSIX and relative to the manifest's folder.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, cast, get_args
+
+from reportgen.errors import ReportgenError
+from reportgen.render.atomic import atomic_write_text
+
+OutputKind = Literal["summary", "recommendation", "board", "workstream"]
+OUTPUT_KINDS: tuple[str, ...] = get_args(OutputKind)
+MANIFEST_NAME = "manifest.json"
+
+
+class ManifestError(ReportgenError):
+    """A manifest on disk does not match the contract."""
+
+
+@dataclass(frozen=True, order=True)
+class ManifestInput:
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ManifestOutput:
+    """One PDF. ``ref`` is the recommendation ref or workstream id; "" for whole-plan packs."""
+
+    path: str
+    kind: OutputKind
+    ref: str
+    title: str
+    pages: int
+    sha256: str
+    bytes: int
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    ref: str
+    title: str
+    rag: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    tool: str
+    version: str
+    period: str
+    as_of: str
+    built: str
+    options: dict[str, Any] = field(default_factory=dict)
+    inputs: tuple[ManifestInput, ...] = ()
+    outputs: tuple[ManifestOutput, ...] = ()
+    summary: tuple[SummaryRow, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def to_json(self) -> str:
+        data = {
+            "tool": self.tool,
+            "version": self.version,
+            "period": self.period,
+            "as_of": self.as_of,
+            "built": self.built,
+            "options": self.options,
+            "inputs": [{"path": i.path, "sha256": i.sha256} for i in sorted(self.inputs)],
+            "outputs": [
+                {
+                    "path": o.path,
+                    "kind": o.kind,
+                    "ref": o.ref,
+                    "title": o.title,
+                    "pages": o.pages,
+                    "sha256": o.sha256,
+                    "bytes": o.bytes,
+                }
+                for o in sorted(self.outputs, key=_output_order)
+            ],
+            "summary": [
+                {"ref": s.ref, "title": s.title, "rag": s.rag, "reason": s.reason}
+                for s in self.summary
+            ],
+            "warnings": list(self.warnings),
+        }
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _output_order(o: ManifestOutput) -> tuple[int, str, str]:
+    return (OUTPUT_KINDS.index(o.kind), _natural(o.ref), o.path)
+
+
+def _natural(ref: str) -> str:
+    # "2" before "10": refs are recommendation numbers in most plans.
+    return ref.zfill(8) if ref.isdigit() else ref
+
+
+def write_manifest(folder: Path, manifest: Manifest) -> Path:
+    """Write ``folder/manifest.json`` atomically; returns its path."""
+    for output in manifest.outputs:
+        _check_relative(output.path)
+        if output.kind not in OUTPUT_KINDS:
+            raise ManifestError(f"output {output.path}: kind {output.kind!r} not in {OUTPUT_KINDS}")
+    path = folder / MANIFEST_NAME
+    atomic_write_text(path, manifest.to_json())
+    return path
+
+
+def _check_relative(path: str) -> None:
+    parts = path.split("/")
+    if not path or path.startswith("/") or "\\" in path or ".." in parts:
+        raise ManifestError(f"manifest path {path!r} must be relative to the period folder")
+
+
+def read_manifest(path: Path) -> Manifest:
+    """Read a manifest back, checking the contract (for distribution and tests)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ManifestError(f"{path}: cannot read manifest: {exc}") from exc
+    try:
+        outputs = []
+        for o in data["outputs"]:
+            if o["kind"] not in OUTPUT_KINDS:
+                raise ManifestError(f"{path}: output {o['path']}: unknown kind {o['kind']!r}")
+            _check_relative(str(o["path"]))
+            outputs.append(
+                ManifestOutput(
+                    path=str(o["path"]),
+                    kind=cast(OutputKind, o["kind"]),
+                    ref=str(o["ref"]),
+                    title=str(o["title"]),
+                    pages=int(o["pages"]),
+                    sha256=str(o["sha256"]),
+                    bytes=int(o["bytes"]),
+                )
+            )
+        return Manifest(
+            tool=str(data["tool"]),
+            version=str(data["version"]),
+            period=str(data["period"]),
+            as_of=str(data["as_of"]),
+            built=str(data["built"]),
+            options=dict(data["options"]),
+            inputs=tuple(ManifestInput(str(i["path"]), str(i["sha256"])) for i in data["inputs"]),
+            outputs=tuple(outputs),
+            summary=tuple(
+                SummaryRow(str(s["ref"]), str(s["title"]), str(s["rag"]), str(s["reason"]))
+                for s in data["summary"]
+            ),
+            warnings=tuple(str(w) for w in data["warnings"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ManifestError(f"{path}: manifest does not match the contract: {exc!r}") from exc
