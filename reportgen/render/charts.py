@@ -30,7 +30,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from reportgen.periods import Period
 from reportgen.render.atomic import atomic_write_bytes
@@ -217,7 +217,7 @@ def draw_chart(spec: ChartSpec) -> bytes:
     # chart is the same on every machine.
     with matplotlib.rc_context():
         matplotlib.rcParams.update(matplotlib.rcParamsDefault)
-        matplotlib.rcParams.update(_RC)
+        matplotlib.rcParams.update(cast(Any, _RC))
         fig = _figure()
         _draw(fig, spec)
         buffer = io.BytesIO()
