@@ -272,17 +272,23 @@ def test_xlsx_rejects_bad_cells_with_row_numbers(tmp_path: Path, plan: Plan) -> 
             ["kpi", "period", "value"],
             [42, "2019-10", 1.2],
             [7, "2019-10", "#DIV/0!"],
+            [7, "2019-11", 0.5],
+            [7, datetime(2019, 12, 1), datetime(2019, 12, 1)],
         ],
-        percent_cells=("C2",),
+        percent_cells=("C2", "C4"),
     )
     points, problems = load(path, plan)
     assert points == []
     assert [(p.path, p.line, p.field) for p in problems] == [
         ("data/bad.xlsx", 2, "value"),
         ("data/bad.xlsx", 3, "value"),
+        ("data/bad.xlsx", 4, "value"),
+        ("data/bad.xlsx", 5, "value"),
     ]
     assert "120 is not a percentage between 0 and 100" in problems[0].message
     assert "Excel error" in problems[1].message
+    assert "written with % but KPI 7 is measured in count" in problems[2].message
+    assert "holds a date or time" in problems[3].message
 
 
 # -- rejections ----------------------------------------------------------------

@@ -220,14 +220,19 @@ def _read_csv(path: Path, display: str) -> tuple[list[Row] | None, list[Problem]
 
 
 def _excel_value(cell: Any) -> CellValue:
-    """The value as the analyst sees it: a cell shown as 85% is 85, not 0.85."""
+    """The value as the analyst sees it: a cell shown as 85% is the text ``85.0%``.
+
+    Returning text with the sign (rather than the bare number 85) lets the
+    value parsers treat it exactly like ``85%`` typed into a CSV file, so a
+    percent-formatted cell against a count KPI is caught, not multiplied by 100.
+    """
     value = cell.value
     if (
         isinstance(value, int | float)
         and not isinstance(value, bool)
         and "%" in (getattr(cell, "number_format", None) or "")
     ):
-        return round(float(value) * 100, 9)
+        return f"{round(float(value) * 100, 9)!r}%"
     if isinstance(value, str | int | float | bool | datetime | date | time | timedelta):
         return value
     return None if value is None else str(value)
