@@ -1,0 +1,60 @@
+"""Documentation that describes code must list exactly what the code has."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+from assess_factory import P, note, project, series
+
+from reportgen.assess.engine import assess
+from reportgen.assess.export import to_data
+from reportgen.render.context import PackContext, Section
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def documented_keys(page: str) -> dict[str, set[str]]:
+    """``## Heading`` -> the backticked keys in the first column of its table."""
+    sections: dict[str, set[str]] = {}
+    current = None
+    for line in (DOCS / page).read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            current = line[3:].strip()
+            sections[current] = set()
+        elif current and (m := re.match(r"^\| `([a-z_]+)` \|", line)):
+            sections[current].add(m.group(1))
+    return sections
+
+
+def test_assessment_json_doc_lists_every_key() -> None:
+    pts = series("42", "2019-04", [58, 60, 61, 63, 65, 68, 71]) + series(
+        "27", "2019-04", [12, 12, 13, 14, 15, 15, 16]
+    )
+    data = to_data(
+        assess(project(pts, notes=[note("1", "2019-10", "amber", "why")]), P("2019-10"))
+    )
+    rec = data["recommendations"][0]
+    kpi = rec["kpis"][0]
+    actual = {
+        "Top level": set(data),
+        "Recommendation": set(rec),
+        "KPI": set(kpi),
+        "Target": set(kpi["target"]),
+        "Comparison": set(kpi["previous"]),
+        "SPC": set(kpi["spc"]),
+        "SPC point": set(kpi["spc"]["points"][0]),
+        "SPC segment": set(kpi["spc"]["segments"][0]),
+        "Action": set(rec["actions"][0]),
+        "Change": set(rec["changes"][0]),
+        "Override": set(rec["override"]),
+        "Workstream": set(data["workstreams"][0]),
+    }
+    assert documented_keys("assessment-json.md") == actual
+
+
+def test_template_context_doc_lists_every_field() -> None:
+    docs = documented_keys("template-context.md")
+    assert docs["pack"] == {f.name for f in dataclasses.fields(PackContext)}
+    assert docs["Section"] == {f.name for f in dataclasses.fields(Section)}
