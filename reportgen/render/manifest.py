@@ -37,11 +37,12 @@ class ManifestInput:
 
 @dataclass(frozen=True)
 class ManifestOutput:
-    """One PDF. ``ref`` is the recommendation ref or workstream id; "" for whole-plan packs."""
+    """One PDF. ``ref`` is the recommendation ref or workstream id; ``None`` for
+    whole-plan packs (summary, board)."""
 
     path: str
     kind: OutputKind
-    ref: str
+    ref: str | None
     title: str
     pages: int
     sha256: str
@@ -103,8 +104,10 @@ def _output_order(o: ManifestOutput) -> tuple[int, str, str]:
     return (OUTPUT_KINDS.index(o.kind), _natural(o.ref), o.path)
 
 
-def _natural(ref: str) -> str:
+def _natural(ref: str | None) -> str:
     # "2" before "10": refs are recommendation numbers in most plans.
+    if ref is None:
+        return ""
     return ref.zfill(8) if ref.isdigit() else ref
 
 
@@ -141,7 +144,7 @@ def read_manifest(path: Path) -> Manifest:
                 ManifestOutput(
                     path=str(o["path"]),
                     kind=cast(OutputKind, o["kind"]),
-                    ref=str(o["ref"]),
+                    ref=None if o["ref"] is None else str(o["ref"]),
                     title=str(o["title"]),
                     pages=int(o["pages"]),
                     sha256=str(o["sha256"]),
