@@ -126,10 +126,15 @@ class Ledger:
             )
         return entries
 
-    def delivered(self) -> set[tuple[str, str]]:
-        """``(recipient email lower-cased, pack sha256)`` pairs already delivered."""
+    def delivered(self) -> set[tuple[str, str, str]]:
+        """``(recipient email lower-cased, pack path, sha256)`` already delivered.
+
+        The path is part of the key so two packs that happen to be
+        byte-identical are still each delivered; the hash is part of it so a
+        rebuilt pack with new content counts as new.
+        """
         return {
-            (e.recipient.lower(), p.sha256)
+            (e.recipient.lower(), p.path, p.sha256)
             for e in self.entries()
             if e.status == "delivered"
             for p in e.packs

@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("reportgen.distribute")
 
 OUTBOX = "outbox"
+EXIT_PARTIAL = 3
+"""Exit status when some recipients did not get their packs (the rest did)."""
 DISTRIBUTION_FILE = Path("inputs") / "distribution.yaml"
 
 OutcomeStatus = Literal["delivered", "rejected", "failed", "refused", "skipped", "written"]
@@ -170,7 +172,7 @@ def _send(
     done = ledger.delivered()
     pending: list[tuple[Entitlement, tuple[PackFile, ...]]] = []
     for ent in chosen:
-        todo = tuple(p for p in ent.packs if resend or (ent.key, p.sha256) not in done)
+        todo = tuple(p for p in ent.packs if resend or (ent.key, p.path, p.sha256) not in done)
         if not ent.packs:
             report.outcomes.append(_outcome(ent, "skipped", (), "receives no packs"))
         elif not todo:

@@ -198,7 +198,11 @@ class Mailer:
             if code not in (250, 251):
                 self._reset()
                 raise _by_code(code, text)
+            # data() raises only if DATA itself is refused; the reply to the
+            # message body (the one that matters) comes back as a value.
             code, text = smtp.data(wire)
+            if code != 250:
+                raise smtplib.SMTPDataError(code, text)
             return _response(code, text)
         except SendFailure as failure:
             if isinstance(failure, TransientFailure):
