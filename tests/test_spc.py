@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from reportgen.assess.spc import SpcResult, spc
+from reportgen.assess.spc import ASSURANCE_LABELS, VARIATION_LABELS, SpcResult, spc
 from reportgen.periods import Period
 
 JAN_2019 = Period(2019, 1)
@@ -536,3 +536,15 @@ def test_malformed_arguments_are_refused(kwargs: dict[str, object], message: str
     args: dict[str, object] = {"improvement": "increase", **kwargs}
     with pytest.raises(ValueError, match=message):
         spc(**args)  # type: ignore[arg-type]
+
+
+def test_every_icon_and_assurance_has_words() -> None:
+    from typing import get_args
+
+    from reportgen.assess.spc import Assurance, VariationIcon
+
+    assert set(VARIATION_LABELS) == set(get_args(VariationIcon))
+    assert set(ASSURANCE_LABELS) == set(get_args(Assurance))
+    assert VARIATION_LABELS[run(ABOVE7 + BELOW7).variation or "common_cause"] == (
+        "Special cause concern (lower)"
+    )

@@ -133,6 +133,23 @@ SCREEN_FACTOR = 3.267
 TRIAL_LIMIT_POINTS = 13
 """Limits from fewer values than this are trial limits (plotthedots, MDC)."""
 
+VARIATION_LABELS: dict[VariationIcon, str] = {
+    "common_cause": "Common cause variation",
+    "special_cause_improvement_high": "Special cause improvement (higher)",
+    "special_cause_improvement_low": "Special cause improvement (lower)",
+    "special_cause_concern_high": "Special cause concern (higher)",
+    "special_cause_concern_low": "Special cause concern (lower)",
+    "special_cause_neutral_high": "Special cause variation (higher)",
+    "special_cause_neutral_low": "Special cause variation (lower)",
+}
+"""Words for each variation icon, for tables, legends and alt text."""
+ASSURANCE_LABELS: dict[Assurance, str] = {
+    "consistent_pass": "Consistently passing the target",
+    "consistent_fail": "Consistently failing the target",
+    "hit_and_miss": "Hit and miss against the target",
+}
+"""Words for each assurance result, for tables, legends and alt text."""
+
 
 @dataclass(frozen=True)
 class SpcPoint:
@@ -285,7 +302,7 @@ class SpcResult:
             word = "higher" if latest.side == "high" else "lower"
             return f"each of the last {n} values is {word} than the one before"
         if latest.two_in_three:
-            beyond = sum(p.two_in_three for p in self.points[index - 2 : index + 1])
+            beyond = sum(p.two_in_three for p in self.points[max(0, index - 2) : index + 1])
             if latest.side == "high":
                 line = f"above the upper two-sigma line ({_fmt(segment.upper_two_sigma)})"
             else:
