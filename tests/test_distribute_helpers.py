@@ -75,7 +75,7 @@ SUMMARY = [
             "green",
             "amber",
             "grey",
-            "blue",
+            "no-data",
             "green",
             "amber",
         ],

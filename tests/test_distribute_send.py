@@ -92,7 +92,7 @@ def test_body_has_rag_table_escaped_and_text_alternative(project: Path, handler:
     assert "Neglect &lt;script&gt;alert(1)&lt;/script&gt; &amp; drift" in html_body
     assert "Neglect <script>alert(1)</script> & drift" in text_body
     assert html_body.count("<tr>") == 13  # header + 12 rows
-    assert ">Amber<" in html_body and ">Complete<" in html_body and ">No data<" in html_body
+    assert ">Amber<" in html_body and ">No target<" in html_body and ">No data<" in html_body
     assert "board-pack-2019-10.pdf" in text_body
 
 

@@ -147,7 +147,7 @@ class Distribution(Strict):
     mail: MailSettings
     retry: Retry = Field(default_factory=Retry)
     groups: list[Group] = Field(default_factory=list)
-    recipients: list[Recipient]
+    recipients: list[Recipient] = Field(min_length=1)
 
     def group(self, group_id: str) -> Group:
         for g in self.groups:

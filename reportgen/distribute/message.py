@@ -31,12 +31,15 @@ from reportgen.distribute.manifest import Manifest, PackFile
 from reportgen.distribute.packs import Entitlement
 from reportgen.periods import Period
 
+# The same words the packs print beside each colour (reportgen.assess.rag):
+# colour alone never carries the meaning, in an email either.
 RAG_LABELS = {
     "red": "Red",
     "amber": "Amber",
     "green": "Green",
+    "grey": "No target",
+    "no-data": "No data",
     "blue": "Complete",
-    "grey": "No data",
 }
 
 
