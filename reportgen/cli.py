@@ -186,6 +186,62 @@ def _load_for(project: Path, period: Period | None, as_of: date | None) -> tuple
     return loaded, period
 
 
+@main.command("build")
+@project_option
+@click.option("--period", type=PERIOD, default=None, help="Month to report (default: latest data).")
+@as_of_option
+@click.option(
+    "--pack",
+    "packs",
+    multiple=True,
+    type=click.Choice(["summary", "recommendation", "board", "workstream", "all"]),
+    default=("all",),
+    show_default=True,
+    help="Which packs to build (repeatable).",
+)
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="REF|WORKSTREAM",
+    help="Only these recommendations or workstreams (repeatable).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for PDF layout (default: all cores).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary line.")
+@domain_errors
+def build_command(
+    project: Path,
+    period: Period | None,
+    as_of: str | None,
+    packs: tuple[str, ...],
+    only: tuple[str, ...],
+    jobs: int | None,
+    quiet: bool,
+) -> None:
+    """Build the PDF packs into outputs/<period>/ (all or nothing) with a manifest."""
+    from reportgen.build import run_build
+    from reportgen.progress import progress_reporter
+
+    with progress_reporter(enabled=not quiet) as progress:
+        report = run_build(
+            project,
+            period=period,
+            as_of=parse_as_of(as_of),
+            packs=packs,
+            only=only,
+            jobs=jobs,
+            progress=progress,
+        )
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(report.summary_line())
+
+
 @main.command("new")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option(

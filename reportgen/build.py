@@ -1,0 +1,381 @@
+"""The build: load -> assess -> render, then write everything or nothing.
+
+Like a static-site generator's build command, this gathers and validates
+everything first (inputs, assessment, every pack's HTML), renders all PDFs
+into a staging folder, and only when every one has succeeded moves them into
+``outputs/<period>/`` and writes the manifest. A failure at any point leaves
+the previous outputs exactly as they were.
+
+Work is never done twice: charts are cached by a hash of what they show
+(across builds), each chart is drawn once per build however many packs
+embed it, and a pack whose HTML is byte-identical to the one behind the PDF
+already on disk is not laid out again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from reportgen import __version__
+from reportgen.assess.engine import Assessment, assess
+from reportgen.assess.kpis import KpiResult
+from reportgen.errors import ReportgenError
+from reportgen.load.project import latest_data_period, read_project
+from reportgen.load.records import Project
+from reportgen.periods import Period
+from reportgen.render.atomic import atomic_write_text
+from reportgen.render.charts import ChartCache, ChartSpec, SpecialCause
+from reportgen.render.context import ChartRef
+from reportgen.render.fetcher import FetchPolicy
+from reportgen.render.fonts import font_files
+from reportgen.render.manifest import (
+    Manifest,
+    ManifestInput,
+    ManifestOutput,
+    SummaryRow,
+    read_manifest,
+    write_manifest,
+)
+from reportgen.render.markdown import note_to_html
+from reportgen.render.packs import TEMPLATES, PackSpec, context_for, plan_packs
+from reportgen.render.pdf import PdfJob, render_many
+from reportgen.render.resources import Resources, render_template
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: called as the build advances."""
+
+CACHE_DIR = ".cache"
+
+
+class BuildError(ReportgenError):
+    """A pack could not be rendered; previous outputs are untouched."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    period: Period | None = None
+    as_of: date | None = None
+    packs: tuple[str, ...] = ("all",)
+    only: tuple[str, ...] = ()
+    jobs: int | None = None
+    out_dir: Path | None = None
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the one-line summary and for tests."""
+
+    period: Period
+    out_dir: Path
+    outputs: list[ManifestOutput] = field(default_factory=list)
+    rendered: int = 0
+    reused: int = 0
+    charts_drawn: int = 0
+    charts_reused: int = 0
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        return sum(o.pages for o in self.outputs)
+
+    def summary_line(self) -> str:
+        packs = len(self.outputs)
+        return (
+            f"built {packs} pack{'s' if packs != 1 else ''} ({self.pages} pages; "
+            f"{self.rendered} laid out, {self.reused} unchanged) for {self.period} in "
+            f"{self.out_dir}; charts: {self.charts_drawn} drawn, {self.charts_reused} from cache; "
+            f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}; "
+            f"{self.seconds:.1f} s"
+        )
+
+
+def build_date() -> date:
+    """The date printed as 'built' and stored as PDF dates.
+
+    ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) fixes it, so
+    two builds of the same inputs are byte-identical on any day; otherwise
+    it is today, which is what a board member expects to read.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+        except ValueError as exc:
+            raise ReportgenError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds"
+            ) from exc
+    return date.today()
+
+
+def choose_period(project: Project, period: Period | None, as_of: date | None) -> Period:
+    """The given period; else the month of --as-of; else the latest month with data."""
+    if period is not None:
+        return period
+    if as_of is not None:
+        latest = latest_data_period([p for p in project.points if p.period <= Period.of(as_of)])
+        return latest or Period.of(as_of)
+    return latest_data_period(project.points) or project.plan.start
+
+
+def chart_spec(k: KpiResult) -> ChartSpec | None:
+    """What a KPI's trend chart shows; None when there is nothing to draw."""
+    if not k.quantitative or not any(v is not None for _, v in k.series):
+        return None
+    periods = tuple(p for p, _ in k.series)
+    final = next((t for t in reversed(k.targets) if t is not None), None)
+    trajectory: tuple[tuple[Period, float], ...] = tuple(
+        (p, t) for (p, _), t in zip(k.series, k.targets, strict=True) if t is not None
+    )
+    if len({t for _, t in trajectory}) <= 1:
+        trajectory = ()  # a flat line is just the target line
+    mean: tuple[float | None, ...] = ()
+    lower: tuple[float | None, ...] = ()
+    upper: tuple[float | None, ...] = ()
+    special: tuple[SpecialCause | None, ...] = ()
+    if k.spc is not None and any(pt.upper_limit is not None for pt in k.spc.points):
+        by_period = {pt.period: pt for pt in k.spc.points}
+        pts = [by_period.get(p) for p in periods]
+        mean = tuple(pt.mean if pt else None for pt in pts)
+        lower = tuple(pt.lower_limit if pt else None for pt in pts)
+        upper = tuple(pt.upper_limit if pt else None for pt in pts)
+        special = tuple(_special(pt.point_type) if pt else None for pt in pts)
+    unit = k.unit or "number"
+    return ChartSpec(
+        title=f"KPI {k.id}: {k.title}",
+        periods=periods,
+        values=tuple(v for _, v in k.series),
+        unit=unit,
+        direction="neither" if k.direction not in ("higher", "lower") else k.direction,  # type: ignore[arg-type]
+        target=final if k.target.value is not None else None,
+        target_by=k.target.by,
+        trajectory=trajectory,
+        mean=mean,
+        lower=lower,
+        upper=upper,
+        special=special,
+    )
+
+
+def _special(point_type: str | None) -> SpecialCause | None:
+    if point_type == "special_cause_improvement":
+        return "improvement"
+    if point_type == "special_cause_concern":
+        return "concern"
+    if point_type == "special_cause_neutral":
+        return "neutral"
+    return None
+
+
+def draw_charts(
+    assessment: Assessment, cache: ChartCache, progress: Progress | None = None
+) -> dict[str, ChartRef]:
+    """Each KPI's chart, drawn at most once per build and never if cached."""
+    specs = [(k, chart_spec(k)) for k in assessment.kpis]
+    todo = [(k, s) for k, s in specs if s is not None]
+    charts: dict[str, ChartRef] = {}
+    for i, (k, spec) in enumerate(todo, 1):
+        assert spec is not None
+        path = cache.get(spec)
+        charts[k.id] = ChartRef(
+            src=path.name,
+            alt=k.summary,
+            caption=f"KPI {k.id}: {k.title}. {k.target.label.capitalize()}.",
+        )
+        if progress:
+            progress("charts", i, len(todo))
+    return charts
+
+
+def _notes(assessment: Assessment) -> tuple[dict[str, Markup], list[str]]:
+    html: dict[str, Markup] = {}
+    warnings: list[str] = []
+    for r in assessment.recommendations:
+        if r.note is None:
+            continue
+        safe = note_to_html(r.note.body)
+        html[r.ref] = safe.html
+        where = r.note.source.path or f"note for recommendation {r.ref}"
+        warnings.extend(f"{where}: {msg}" for msg in safe.removed)
+    return html, warnings
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _load_pack_index(path: Path) -> dict[str, dict[str, str]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    """Build the packs ``options`` ask for; see the module docstring."""
+    started = time.perf_counter()
+    root = root.resolve()
+    project = read_project(root, period=options.period or _as_of_period(options.as_of))
+    period = choose_period(project, options.period, options.as_of)
+    if options.as_of is not None and Period.of(options.as_of) < period:
+        raise ReportgenError(
+            f"--as-of {options.as_of} is before the period {period}; "
+            "choose a later date or an earlier period"
+        )
+    assessment = assess(project, period, options.as_of)
+    specs = plan_packs(assessment, options.packs, options.only)
+    outputs_root = options.out_dir.resolve() if options.out_dir else root / "outputs"
+    out_dir = outputs_root / str(period)
+    report = BuildReport(period=period, out_dir=out_dir)
+
+    cache = ChartCache(outputs_root / CACHE_DIR / "charts")
+    cache.directory.mkdir(parents=True, exist_ok=True)
+    charts = draw_charts(assessment, cache, progress)
+    report.charts_drawn, report.charts_reused = cache.draws, cache.hits
+    notes, note_warnings = _notes(assessment)
+    report.warnings.extend(note_warnings)
+
+    built = build_date()
+    resources = Resources.for_project(root)
+    policy = FetchPolicy.of(
+        dirs=[*resources.readable_dirs, cache.directory], files=font_files()
+    )
+    htmls: list[tuple[PackSpec, str]] = []
+    for spec in specs:
+        context = context_for(spec, assessment, charts, notes, built, report.warnings)
+        htmls.append((spec, render_template(resources, TEMPLATES[spec.kind], {"pack": context})))
+
+    index_path = outputs_root / CACHE_DIR / f"packs-{period}.json"
+    index = _load_pack_index(index_path)
+    staging = out_dir / f".staging-{os.getpid()}"
+    created = datetime(built.year, built.month, built.day, tzinfo=UTC)
+    jobs: list[PdfJob] = []
+    job_specs: list[tuple[PackSpec, str]] = []
+    reused: list[tuple[PackSpec, str, int]] = []
+    for spec, html in htmls:
+        html_sha = _sha256(html.encode("utf-8"))
+        final = out_dir / spec.path
+        seen = index.get(spec.path)
+        if seen and seen.get("html") == html_sha and final.is_file():
+            data = final.read_bytes()
+            if _sha256(data) == seen.get("pdf"):
+                reused.append((spec, html_sha, int(seen.get("pages", "0"))))
+                continue
+        jobs.append(PdfJob(html, staging / spec.path, cache.directory, policy, created))
+        job_specs.append((spec, html_sha))
+
+    try:
+        results = render_many(jobs, options.jobs) if jobs else []
+        failed = [r for r in results if not r.ok]
+        if failed:
+            lines = "; ".join(f"{r.path.relative_to(staging)}: {r.error}" for r in failed)
+            raise BuildError(f"{len(failed)} pack(s) failed, nothing was replaced: {lines}")
+        for result in results:
+            report.warnings.extend(f"{result.path.name}: {r}" for r in result.refusals)
+            report.warnings.extend(f"{result.path.name}: {w}" for w in result.warnings)
+        # Every pack rendered: now, and only now, replace the previous outputs.
+        for (spec, html_sha), result in zip(job_specs, results, strict=True):
+            final = out_dir / spec.path
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(result.path, final)
+            index[spec.path] = {"html": html_sha, "pdf": result.sha256, "pages": str(result.pages)}
+            report.outputs.append(_output(spec, result.pages, final))
+            if progress:
+                progress("packs", len(report.outputs), len(specs))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    for spec, _html_sha, pages in reused:
+        report.outputs.append(_output(spec, pages, out_dir / spec.path))
+    report.rendered, report.reused = len(jobs), len(reused)
+
+    atomic_write_text(index_path, json.dumps(index, indent=1, sort_keys=True) + "\n")
+    _write_manifest(out_dir, project, assessment, options, built, report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _as_of_period(as_of: date | None) -> Period | None:
+    return Period.of(as_of) if as_of is not None else None
+
+
+def _output(spec: PackSpec, pages: int, path: Path) -> ManifestOutput:
+    data = path.read_bytes()
+    return ManifestOutput(
+        path=spec.path,
+        kind=spec.kind,
+        ref=spec.ref,
+        title=spec.title,
+        pages=pages,
+        sha256=_sha256(data),
+        bytes=len(data),
+    )
+
+
+def _write_manifest(
+    out_dir: Path,
+    project: Project,
+    assessment: Assessment,
+    options: BuildOptions,
+    built: date,
+    report: BuildReport,
+) -> None:
+    """Record this build, keeping earlier outputs of the period that still exist unchanged."""
+    outputs = {o.path: o for o in report.outputs}
+    previous = out_dir / "manifest.json"
+    if previous.is_file():
+        try:
+            old = read_manifest(previous)
+        except ReportgenError:
+            old = None
+        for o in old.outputs if old else ():
+            path = out_dir / o.path
+            if o.path not in outputs and path.is_file() and _sha256(path.read_bytes()) == o.sha256:
+                outputs[o.path] = o
+    option_data: dict[str, Any] = {
+        "packs": list(options.packs),
+        "only": list(options.only),
+        "as_of": assessment.as_of.isoformat(),
+        "period": str(assessment.period),
+    }
+    manifest = Manifest(
+        tool="reportgen",
+        version=__version__,
+        period=str(assessment.period),
+        as_of=assessment.as_of.isoformat(),
+        built=f"{built.isoformat()}T00:00:00Z",
+        options=option_data,
+        inputs=tuple(ManifestInput(i.path, i.sha256) for i in project.inputs),
+        outputs=tuple(outputs.values()),
+        summary=tuple(
+            SummaryRow(r.ref, r.title, r.status, r.reason) for r in assessment.recommendations
+        ),
+        warnings=tuple(report.warnings),
+    )
+    write_manifest(out_dir, manifest)
+
+
+def run_build(
+    root: Path,
+    *,
+    period: Period | None = None,
+    as_of: date | None = None,
+    packs: Sequence[str] = ("all",),
+    only: Sequence[str] = (),
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Convenience wrapper used by the CLI and the benchmark."""
+    options = BuildOptions(period, as_of, tuple(packs), tuple(only), jobs)
+    return build(root, options, progress)
