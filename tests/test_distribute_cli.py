@@ -6,6 +6,7 @@ import base64
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -74,7 +75,7 @@ def starttls_server(handler: Handler, certs: tuple[Path, Path]) -> Iterator[Cont
     controller.stop()
 
 
-def tls_settings(port: int, cert: Path, security: str = "starttls") -> dict[str, object]:
+def tls_settings(port: int, cert: Path, security: str = "starttls") -> dict[str, Any]:
     return {
         "security": security,
         "allow_insecure_local_relay": None,

@@ -32,6 +32,7 @@ from reportgen.distribute.smtp import (
     Credentials,
     Mailer,
     PermanentFailure,
+    Redact,
     TransientFailure,
     credentials_from_env,
 )
@@ -235,41 +236,59 @@ def _deliver_all(
     clock: Clock,
     progress: Progress,
 ) -> None:
+    redact = Redact(creds.password.reveal() if creds else "")
+    log.addFilter(redact)
+    try:
+        with Mailer(config.mail, creds) as mailer:
+            _loop(config, manifest, messages, mailer, ledger, report, sleep, clock, progress)
+    finally:
+        log.removeFilter(redact)
+
+
+def _loop(
+    config: Distribution,
+    manifest: Manifest,
+    messages: list[BuiltMessage],
+    mailer: Mailer,
+    ledger: Ledger,
+    report: SendReport,
+    sleep: Sleep,
+    clock: Clock,
+    progress: Progress,
+) -> None:
     unreachable: str | None = None
-    with Mailer(config.mail, creds) as mailer:
-        for index, built in enumerate(messages):
-            ent = built.entitlement
-            if unreachable is not None:
-                detail = f"not attempted: {unreachable}"
-                report.outcomes.append(
-                    _outcome(ent, "failed", built.packs, detail, built.message_id)
-                )
-                continue
-            try:
-                status, detail, attempts, connection = _deliver_one(
-                    mailer, config, built, sleep, progress
-                )
-            except SmtpFatalError as exc:
-                sent = len(report.by_status("delivered"))
-                raise SmtpFatalError(
-                    f"{exc}\nStopped: {sent} message(s) delivered and recorded in "
-                    f"{ledger.path}; {len(messages) - index} not sent. Fix this and run "
-                    "again; delivered packs will not be sent twice."
-                ) from None
-            ledger.append(_entry(manifest, built, status, detail, attempts, clock()))
-            report.outcomes.append(
-                _outcome(ent, status, built.packs, detail, built.message_id, attempts)
+    for index, built in enumerate(messages):
+        ent = built.entitlement
+        if unreachable is not None:
+            # Retrying every remaining person against a dead server would
+            # take attempts x backoff each; they are reported as not sent.
+            detail = f"not attempted: {unreachable}"
+            report.outcomes.append(_outcome(ent, "failed", built.packs, detail, built.message_id))
+            continue
+        try:
+            status, detail, attempts, connection = _deliver_one(
+                mailer, config, built, sleep, progress
             )
-            if status == "delivered":
-                log.info("delivered to %s: %s", ent.recipient.email, detail)
-                progress(
-                    f"sent to {ent.recipient.email}: {', '.join(p.filename for p in built.packs)}"
-                )
-            else:
-                log.error("not delivered to %s: %s", ent.recipient.email, detail)
-                progress(f"NOT sent to {ent.recipient.email}: {detail}")
-                if status == "failed" and connection:
-                    unreachable = f"the mail server was unreachable ({detail})"
+        except SmtpFatalError as exc:
+            sent = len(report.by_status("delivered"))
+            raise SmtpFatalError(
+                f"{exc}\nStopped: {sent} message(s) delivered and recorded in "
+                f"{ledger.path}; {len(messages) - index} not sent. Fix this and run "
+                "again; delivered packs will not be sent twice."
+            ) from None
+        ledger.append(_entry(manifest, built, status, detail, attempts, clock()))
+        report.outcomes.append(
+            _outcome(ent, status, built.packs, detail, built.message_id, attempts)
+        )
+        files = ", ".join(p.filename for p in built.packs)
+        if status == "delivered":
+            log.info("delivered to %s (%s): %s", ent.recipient.email, files, detail)
+            progress(f"sent to {ent.recipient.email}: {files}")
+        else:
+            log.error("not delivered to %s (%s): %s", ent.recipient.email, files, detail)
+            progress(f"NOT sent to {ent.recipient.email}: {detail}")
+            if status == "failed" and connection:
+                unreachable = f"the mail server was unreachable ({detail})"
 
 
 def _deliver_one(

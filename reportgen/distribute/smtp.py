@@ -39,6 +39,28 @@ class Secret:
     __str__ = __repr__
 
 
+class Redact(logging.Filter):
+    """Mask a secret in any record that reaches our logger.
+
+    Nothing here logs a credential on purpose; this is the second lock on
+    the door, for a future message that interpolates a server reply or an
+    exception that happens to echo one.
+    """
+
+    def __init__(self, *secrets: str) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        masked = text
+        for secret in self.secrets:
+            masked = masked.replace(secret, "********")
+        if masked != text:
+            record.msg, record.args = masked, None
+        return True
+
+
 @dataclass(frozen=True)
 class Credentials:
     username: str
