@@ -34,6 +34,7 @@ from typing import Any, Literal, cast
 
 from reportgen.periods import Period
 from reportgen.render.atomic import atomic_write_bytes
+from reportgen.render.formatting import format_value
 
 Direction = Literal["higher", "lower", "neither"]
 SpecialCause = Literal["improvement", "concern", "neutral"]
@@ -43,8 +44,8 @@ SpecialCause = Literal["improvement", "concern", "neutral"]
 CHART_STYLE_VERSION = "1"
 
 DPI = 150
-FIG_SIZE_IN = (6.8, 2.9)
-MARGINS = {"left": 0.085, "right": 0.975, "top": 0.86, "bottom": 0.32}
+FIG_SIZE_IN = (6.8, 3.1)
+MARGINS = {"left": 0.09, "right": 0.975, "top": 0.87, "bottom": 0.34}
 
 # Okabe & Ito (2008) colour-blind-safe palette.
 INK = "#1A1A1A"
@@ -127,21 +128,6 @@ def chart_key(spec: ChartSpec) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-_PLAIN_UNITS = frozenset({"", "number", "count", "rate", "ratio"})
-
-
-def format_value(value: float | None, unit: str) -> str:
-    """A KPI value as printed in tables, alt text and axis labels."""
-    if value is None or math.isnan(value):
-        return "no data"
-    if unit == "percent":
-        return f"{value:.1f}%".replace(".0%", "%")
-    text = f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
-    if unit in _PLAIN_UNITS:
-        return text
-    return f"{text} {unit}"
-
-
 def describe(spec: ChartSpec) -> str:
     """Alt text for the chart: what a sighted reader would take from it."""
     points = [(p, v) for p, v in zip(spec.periods, spec.values, strict=True) if v is not None]
@@ -193,12 +179,12 @@ def _figure() -> Any:
 
 _RC: dict[str, Any] = {
     "font.family": "DejaVu Sans",
-    "font.size": 8,
-    "axes.titlesize": 9.5,
-    "axes.labelsize": 8,
-    "xtick.labelsize": 7.5,
-    "ytick.labelsize": 7.5,
-    "legend.fontsize": 7.5,
+    "font.size": 9,
+    "axes.titlesize": 10.5,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8.5,
+    "ytick.labelsize": 8.5,
+    "legend.fontsize": 8.5,
     "axes.edgecolor": GREY,
     "axes.labelcolor": INK,
     "xtick.color": INK,
@@ -342,7 +328,7 @@ def _draw(fig: Any, spec: ChartSpec) -> None:
             transform=ax.transAxes,
             ha="right",
             va="bottom",
-            fontsize=7.5,
+            fontsize=8.5,
             color=GREY,
         )
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
@@ -357,7 +343,7 @@ def _draw(fig: Any, spec: ChartSpec) -> None:
             [h for h, _ in pairs],
             [label for _, label in pairs],
             loc="upper center",
-            bbox_to_anchor=(0.5, -0.2),
+            bbox_to_anchor=(0.5, -0.22),
             ncol=min(len(pairs), 3),
             frameon=False,
             handlelength=3.0,

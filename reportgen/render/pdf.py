@@ -25,12 +25,13 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from reportgen.errors import ReportgenError
 from reportgen.render.atomic import atomic_write_bytes
 from reportgen.render.fetcher import FetchPolicy, GuardedFetcher, Refusal
+from reportgen.render.formatting import w3c_date
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -51,13 +52,6 @@ class PdfResult:
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.pdf).hexdigest()
-
-
-def w3c_date(moment: datetime) -> str:
-    """``dcterms`` date string; naive datetimes are taken as UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class _Collect(logging.Handler):

@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from reportgen.errors import ReportgenError
 from reportgen.render.fonts import MONO_FAMILY, SANS_FAMILY, font_face_css
+from reportgen.render.formatting import format_value, long_date, w3c_date
 
 _SOURCE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -133,6 +134,9 @@ def _environment(resources: Resources) -> jinja2.Environment:
     env.globals["font_face_css"] = Markup(font_face_css())
     env.globals["font_family_sans"] = SANS_FAMILY
     env.globals["font_family_mono"] = MONO_FAMILY
+    env.filters["kpi_value"] = format_value
+    env.filters["long_date"] = long_date
+    env.filters["w3c_date"] = w3c_date
     return env
 
 
