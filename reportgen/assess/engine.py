@@ -50,6 +50,21 @@ class RecommendationResult:
     def overdue(self) -> tuple[ActionResult, ...]:
         return tuple(a for a in self.actions if a.state == "overdue")
 
+    def _signals(self, word: str) -> int:
+        return sum(
+            1 for k in self.kpis if k.spc is not None and word in (k.spc.variation or "")
+        )
+
+    @property
+    def spc_improving(self) -> int:
+        """KPIs whose latest value is special-cause improvement."""
+        return self._signals("improvement")
+
+    @property
+    def spc_concern(self) -> int:
+        """KPIs whose latest value is special-cause concern."""
+        return self._signals("concern")
+
 
 @dataclass(frozen=True)
 class WorkstreamResult:
