@@ -152,6 +152,9 @@ def test_new_pack_content_is_sent_but_unchanged_packs_are_not(
     ]
     for m in later:
         assert m.attachments() == {"partnerships-2019-10.pdf": new}
+    # New content, new Message-ID: it is a different message, not a resend.
+    first_ids = {m.message["Message-ID"] for m in handler.messages[:4]}
+    assert not {m.message["Message-ID"] for m in later} & first_ids
 
 
 def test_to_selects_groups_and_people(project: Path, handler: Handler) -> None:
