@@ -259,9 +259,9 @@ def test_implicit_tls(tmp_path: Path, handler: Handler, certs: tuple[Path, Path]
     )
     try:
         make_build(tmp_path)
-        write_distribution(
-            tmp_path, controller.port, **tls_settings(controller.port, certs[0], security="tls")
-        )
+        settings = tls_settings(controller.port, certs[0], security="tls")
+        settings["ca_file"] = "certs/cert.pem"  # relative: to the project, not the cwd
+        write_distribution(tmp_path, controller.port, **settings)
         code, out = run(tmp_path, "--to", "partner@example.org", env=ENV)
     finally:
         controller.stop()

@@ -135,6 +135,7 @@ def send_period(
         dist = read_distribution(
             project_dir / DISTRIBUTION_FILE, display=str(DISTRIBUTION_FILE), plan=plan
         )
+        dist = _resolve_paths(dist, project_dir)
         for warning in dist.warnings:
             log.warning("%s", warning)
         chosen = select_recipients(dist, entitlements(dist, manifest), to)
@@ -369,6 +370,16 @@ def write_outbox(folder: Path, messages: list[BuiltMessage]) -> Path:
         tmp.write_bytes(built.message.as_bytes())
         tmp.replace(target)
     return folder
+
+
+def _resolve_paths(dist: DistributionFile, project_dir: Path) -> DistributionFile:
+    # A relative ca_file means the project's file, wherever reportgen runs from.
+    mail = dist.config.mail
+    if mail.ca_file is None or Path(mail.ca_file).is_absolute():
+        return dist
+    fixed = mail.model_copy(update={"ca_file": str(project_dir / mail.ca_file)})
+    config = dist.config.model_copy(update={"mail": fixed})
+    return DistributionFile(config, dist.source, dist.warnings)
 
 
 def _outcome(
