@@ -211,3 +211,8 @@ def test_folder_reports_misnamed_files_and_collects_every_file(tmp_path: Path, p
     assert problems[2].message == (
         "not read: update files are named for their month, e.g. 2019-11.csv"
     )
+
+
+def test_problems_name_the_column_as_headed(tmp_path: Path, plan: Plan) -> None:
+    _, problems = load(tmp_path, plan, "Action Ref,Status,% Complete\n1.1,on track,101\n")
+    assert [(p.line, p.field) for p in problems] == [(2, "% Complete")]

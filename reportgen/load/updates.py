@@ -134,9 +134,11 @@ def parse_updates(
     for row in table.rows:
 
         def cell(column: str, row: Row = row) -> _Cell:
+            # Problems name the column as the file heads it, so it can be found.
             index = columns.get(column)
-            raw = row.get(index) if index is not None else None
-            return _Cell(column, raw, row.line)
+            if index is None:
+                return _Cell(column, None, row.line)
+            return _Cell(table.header[index] or column, row.get(index), row.line)
 
         def bad(c: _Cell, message: str, severity: str = "error") -> None:
             problems.append(
