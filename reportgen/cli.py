@@ -297,7 +297,7 @@ def send(period: Period, dry_run: bool, to: tuple[str, ...], resend: bool, proje
     )
     for line in report.lines():
         click.echo(line)
-    if report.outbox is not None:
+    if report.outbox is not None and report.by_status("written"):
         click.echo(f"messages written to {report.outbox}")
     if not report.ok:
         sys.exit(EXIT_PARTIAL)

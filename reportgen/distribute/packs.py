@@ -71,7 +71,7 @@ def _select(
 
 
 def entitlements(dist: DistributionFile, manifest: Manifest) -> list[Entitlement]:
-    """Every recipient's packs, in manifest order; raises InputError on a gap."""
+    """Every recipient's packs in reading order; raises InputError on a gap."""
     config = dist.config
     problems: list[Problem] = []
     group_paths: dict[str, set[str]] = {}
@@ -85,11 +85,23 @@ def entitlements(dist: DistributionFile, manifest: Manifest) -> list[Entitlement
         problems.extend(found)
         for gid in person.groups:
             chosen |= group_paths.get(gid, set())
-        ordered = tuple(p for p in manifest.outputs if p.path in chosen)
+        ordered = tuple(
+            sorted((p for p in manifest.outputs if p.path in chosen), key=_reading_order)
+        )
         result.append(Entitlement(person, ri, ordered))
     if problems:
         raise InputError(problems)
     return result
+
+
+_KIND_ORDER = {"board": 0, "summary": 1, "recommendation": 2, "workstream": 3}
+
+
+def _reading_order(pack: PackFile) -> tuple[int, int, str]:
+    """Board pack, summary, recommendations by number, then workstreams."""
+    ref = pack.ref or ""
+    number = int(ref) if ref.isdigit() else 0
+    return (_KIND_ORDER.get(pack.kind, 4), number, pack.path)
 
 
 def select_recipients(
