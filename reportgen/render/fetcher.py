@@ -70,12 +70,27 @@ class FetchPolicy:
 _MAX_BYTES = 32 * 1024 * 1024
 
 
-class GuardedFetcher(URLFetcher):  # type: ignore[misc]
-    """WeasyPrint URL fetcher that serves only what its policy allows."""
+BUILD_PREFIX = "/__reportgen_build__/"
+BUILD_BASE_URL = "file://" + BUILD_PREFIX
+"""Base URL documents are rendered against, standing for the build folder.
 
-    def __init__(self, policy: FetchPolicy) -> None:
+WeasyPrint names each embedded image after the MD5 of its URL. With the real
+folder as base URL, the same pack built in two checkouts (or on two
+machines) would differ by those names; with this fixed stand-in it does not.
+The fetcher maps it back to the real folder before any checks.
+"""
+
+
+class GuardedFetcher(URLFetcher):  # type: ignore[misc]
+    """WeasyPrint URL fetcher that serves only what its policy allows.
+
+    ``build_dir`` is the real folder behind :data:`BUILD_BASE_URL`.
+    """
+
+    def __init__(self, policy: FetchPolicy, build_dir: Path | None = None) -> None:
         super().__init__(timeout=1, allowed_protocols=("file",), allow_redirects=False)
         self.policy = policy
+        self.build_dir = build_dir
         self._refusals: list[Refusal] = []
         self._served: list[Path] = []
         self._lock = threading.Lock()
@@ -116,8 +131,13 @@ class GuardedFetcher(URLFetcher):  # type: ignore[misc]
             self._refuse(url, f"{scheme or 'relative'} URLs are not allowed")
         if parts.netloc not in ("", "localhost"):
             self._refuse(url, "file URLs on other hosts are not allowed")
+        local = unquote(parts.path)
+        if local.startswith(BUILD_PREFIX):
+            if self.build_dir is None:
+                self._refuse(url, "no build folder for this document")
+            local = str(self.build_dir / local.removeprefix(BUILD_PREFIX))
         try:
-            path = Path(unquote(parts.path)).resolve(strict=True)
+            path = Path(local).resolve(strict=True)
         except (OSError, RuntimeError):
             self._refuse(url, "file does not exist")
         if not path.is_file():

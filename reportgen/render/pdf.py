@@ -30,7 +30,7 @@ from pathlib import Path
 
 from reportgen.errors import ReportgenError
 from reportgen.render.atomic import atomic_write_bytes
-from reportgen.render.fetcher import FetchPolicy, GuardedFetcher, Refusal
+from reportgen.render.fetcher import BUILD_BASE_URL, FetchPolicy, GuardedFetcher, Refusal
 from reportgen.render.formatting import w3c_date
 
 PDF_VARIANT = "pdf/ua-1"
@@ -88,17 +88,20 @@ def render_pdf(
     """Lay out ``html`` and return the PDF bytes with its page count.
 
     ``base_url`` is the folder relative URLs resolve against (usually the
-    build's chart folder). ``created``, when given, overrides the document's
-    ``dcterms.created``/``dcterms.modified`` so the file does not depend on
-    the template remembering to set them.
+    build's chart folder); it is readable in addition to ``policy``, and it
+    never appears in the PDF (see :data:`BUILD_BASE_URL`). ``created``, when
+    given, overrides the document's ``dcterms.created``/``dcterms.modified``
+    so the file does not depend on the template remembering to set them.
     """
     from weasyprint import HTML
 
-    fetcher = GuardedFetcher(policy)
-    base = base_url.resolve().as_uri() + "/"
+    build_dir = base_url.resolve()
+    fetcher = GuardedFetcher(
+        FetchPolicy.of(dirs=(*policy.dirs, build_dir), files=policy.files), build_dir
+    )
     with _weasyprint_messages() as messages:
         try:
-            document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
+            document = HTML(string=html, base_url=BUILD_BASE_URL, url_fetcher=fetcher).render(
                 pdf_variant=PDF_VARIANT
             )
             if created is not None:
