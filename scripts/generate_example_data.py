@@ -511,16 +511,15 @@ def note_text(
         if previous is not None:
             moved = s.values[month] - previous
             change = (
-                " (no change on last month)"
+                ", unchanged on last month"
                 if abs(moved) < 0.05
-                else (f" ({'up' if moved > 0 else 'down'} from {_value_text(kpi, previous)})")
+                else f", {'up' if moved > 0 else 'down'} from {_value_text(kpi, previous)}"
             )
         target = ""
         if kpi.target is not None and kpi.target.value is not None:
-            target = f" against a target of {_value_text(kpi, kpi.target.value)}"
-        measured.append(
-            f"{kpi.title} was {_value_text(kpi, s.values[month])} in {month.label}{change}{target}."
-        )
+            target = f" (target {_value_text(kpi, kpi.target.value)})"
+        now = _value_text(kpi, s.values[month])
+        measured.append(f"{kpi.title}: {now} in {month.long_label}{change}{target}.")
     if measured:
         lines.append(" ".join(measured))
     else:
