@@ -171,7 +171,7 @@ def _figure() -> Any:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        _FIGURE = Figure(figsize=FIG_SIZE_IN, dpi=DPI)
+        _FIGURE = Figure(figsize=FIG_SIZE_IN, dpi=DPI, facecolor="white")
         FigureCanvasAgg(_FIGURE)
     _FIGURE.clear()
     return _FIGURE
@@ -196,8 +196,15 @@ _RC: dict[str, Any] = {
 
 
 def draw_chart(spec: ChartSpec) -> bytes:
-    """Draw ``spec`` as PNG bytes; same spec, same bytes."""
+    """Draw ``spec`` as PNG bytes; same spec, same bytes.
+
+    The image is saved as opaque RGB through Pillow rather than matplotlib's
+    RGBA ``savefig``: an alpha channel would make WeasyPrint embed a second
+    (mask) image per chart for no visible difference, and Pillow writes no
+    text chunks (software name, dates), so the bytes depend only on the spec.
+    """
     import matplotlib
+    from PIL import Image
 
     # Start from matplotlib's defaults, not the user's matplotlibrc, so the
     # chart is the same on every machine.
@@ -206,14 +213,12 @@ def draw_chart(spec: ChartSpec) -> bytes:
         matplotlib.rcParams.update(cast(Any, _RC))
         fig = _figure()
         _draw(fig, spec)
+        fig.canvas.draw()
+        rgba = fig.canvas.buffer_rgba()
+        width, height = fig.canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1)
         buffer = io.BytesIO()
-        fig.savefig(
-            buffer,
-            format="png",
-            dpi=DPI,
-            metadata={"Software": None},
-            facecolor="white",
-        )
+        image.convert("RGB").save(buffer, format="PNG", dpi=(DPI, DPI), compress_level=6)
     return buffer.getvalue()
 
 
