@@ -11,6 +11,7 @@ import io
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pikepdf
 import pytest
@@ -23,9 +24,9 @@ from reportgen.render.pdf import render_pdf
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         type(self).requests.append(self.path)
         body = b"body { background: red; }"
         self.send_response(200)
