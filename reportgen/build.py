@@ -215,6 +215,23 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def layout_inputs_digest(resources: Resources) -> str:
+    """What a PDF depends on beyond its HTML: stylesheets and the layout engine.
+
+    A pack is only reused when this and its HTML are unchanged, so editing a
+    stylesheet or upgrading WeasyPrint lays every pack out again.
+    """
+    import weasyprint
+
+    h = hashlib.sha256(f"weasyprint {weasyprint.__version__} reportgen {__version__}".encode())
+    for folder in resources.style_dirs:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix != ".py":
+                h.update(str(path.relative_to(folder)).encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 def _load_pack_index(path: Path) -> dict[str, dict[str, str]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -264,8 +281,9 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
     jobs: list[PdfJob] = []
     job_specs: list[tuple[PackSpec, str]] = []
     reused: list[tuple[PackSpec, str, int]] = []
+    layout_digest = layout_inputs_digest(resources)
     for spec, html in htmls:
-        html_sha = _sha256(html.encode("utf-8"))
+        html_sha = _sha256((layout_digest + html).encode("utf-8"))
         final = out_dir / spec.path
         seen = index.get(spec.path)
         if seen and seen.get("html") == html_sha and final.is_file():
