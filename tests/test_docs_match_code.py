@@ -58,3 +58,12 @@ def test_template_context_doc_lists_every_field() -> None:
     docs = documented_keys("template-context.md")
     assert docs["pack"] == {f.name for f in dataclasses.fields(PackContext)}
     assert docs["Section"] == {f.name for f in dataclasses.fields(Section)}
+
+
+def test_plan_schema_reference_is_generated_from_the_schema() -> None:
+    from reportgen.load.schema_doc import render
+
+    committed = (DOCS / "plan-schema.md").read_text(encoding="utf-8")
+    assert committed == render(), "run: python -m reportgen.load.schema_doc > docs/plan-schema.md"
+    for field in ("interim_targets", "workstream_reason", "title_fragment", "amber_points"):
+        assert f"| `{field}` |" in committed

@@ -67,28 +67,36 @@ Text = Annotated[str, Field(min_length=1)]
 class Strict(BaseModel):
     """Base: unknown keys are errors, objects are immutable once loaded."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class Signatory(Strict):
     name: Text
+    """Name as printed in the plan."""
     role: Text
+    """Their role."""
 
 
 class Workstream(Strict):
     """A strand of delivery with its own task-and-finish group."""
 
     id: Slug
+    """Short id used by actions and file names, e.g. `partnerships`."""
     name: Text
+    """Name shown in packs."""
     description: str = ""
+    """One line on what the workstream covers."""
 
 
 class Target(Strict):
     """A KPI's final target, or a record that the plan left it to be confirmed."""
 
     value: float | None = None
+    """Numeric target (percent KPIs in 0-100)."""
     by: Month | None = None
+    """Month the target should be met; omitted when the plan gives no date."""
     tbc: bool = False
+    """True where the plan says the target is to be confirmed."""
     as_written: str | None = Field(default=None, description="The target as the plan words it.")
 
     @model_validator(mode="after")
@@ -104,18 +112,23 @@ class InterimTarget(Strict):
     """A milestone on the way to the final target."""
 
     value: float
+    """Interim target value."""
     by: Month
+    """Month it should be met."""
     as_written: str | None = None
+    """The interim target as the plan words it."""
 
 
 class Baseline(Strict):
     """Where the measure started, used as the start of the target trajectory."""
 
     value: float
+    """Starting value."""
     period: Month | None = Field(
         default=None, description="None when the plan gives no date; the first data month is used."
     )
     as_written: str | None = None
+    """The baseline as the plan words it."""
 
 
 Unit = Literal["percent", "count", "number", "days", "weeks", "ratio"]
@@ -133,13 +146,21 @@ class Kpi(Strict):
     """
 
     id: KpiId
+    """KPI number in the plan (`42`), or a sub-measure (`11a`, `11c-alone`)."""
     title: Text
+    """Short title for tables and charts."""
     measure: Measure = "quantitative"
+    """How it is judged: `quantitative` (a data series), `audit`, `milestone` or `narrative`."""
     unit: Unit | None = None
+    """Unit of a quantitative KPI."""
     direction: Direction = "neither"
+    """Whether higher or lower values are better (`neither` for trend-only measures)."""
     target: Target | None = None
+    """Final target; omit when the plan sets none."""
     interim_targets: list[InterimTarget] = Field(default_factory=list)
+    """Milestones before the final target, in date order."""
     baseline: Baseline | None = None
+    """Where the measure started (anchors the trajectory)."""
     tolerance: float | None = Field(
         default=None, ge=0, description="Amber band for this KPI, overriding rag.amber_points."
     )
@@ -149,34 +170,48 @@ class Kpi(Strict):
         description="Months from which SPC limits are recalculated (a known change in process).",
     )
     gaps: list[str] = Field(default_factory=list)
+    """What the source plan leaves out or contradicts for this KPI."""
 
 
 class Action(Strict):
     """One action from the plan's 'Action Required' column."""
 
     ref: ActionRef
+    """Action reference, e.g. `2.1.3`."""
     text: Text
+    """Action text as the plan gives it."""
     due: Month | None = None
+    """Due month; omitted where the plan gives none."""
     due_as_written: str | None = None
+    """Due date as the plan words it (e.g. `Nov 2019 & ongoing`)."""
     leads: list[str] = Field(default_factory=list)
+    """Leads, with initials expanded to names."""
     workstream: Slug
+    """Id of the workstream that delivers it."""
     workstream_reason: Text = Field(description="Why the action sits in this workstream.")
     gaps: list[str] = Field(default_factory=list)
+    """What the source plan leaves out or contradicts for this action."""
 
 
 class Recommendation(Strict):
     """One of Ofsted's 'what needs to improve' recommendations."""
 
     ref: Annotated[str, Field(pattern=r"^\d+$")]
+    """Recommendation number."""
     title: str | None = Field(default=None, description="None where the source is cut off.")
     title_fragment: str | None = Field(
         default=None, description="What survives of a cut-off title, shown with an ellipsis."
     )
     ofsted_refs: list[str] = Field(default_factory=list)
+    """Where the inspection report raises it (e.g. `Pg 3 Para 2`)."""
     actions: list[Action] = Field(default_factory=list)
+    """The actions."""
     kpis: list[Kpi] = Field(default_factory=list)
+    """The KPIs and measures of success."""
     what_good_looks_like: str = ""
+    """The plan's improvement outcomes; paragraphs separated by blank lines."""
     gaps: list[str] = Field(default_factory=list)
+    """What the source plan leaves out or contradicts for this recommendation."""
 
     @property
     def number(self) -> int:
@@ -195,10 +230,15 @@ class RollupRules(Strict):
     """How KPI and action results combine into one RAG per recommendation."""
 
     red_if_red_kpi_share: float = Field(0.5, ge=0, le=1)
+    """Red when at least this share of judged KPIs is red."""
     amber_if_any_red_kpi: bool = True
+    """Amber when any KPI is red."""
     red_if_overdue_weeks: int = Field(8, ge=0)
+    """Red when an action is overdue by more than this many weeks."""
     amber_if_any_overdue: bool = True
+    """Amber when any action is overdue."""
     red_if_blocked: bool = True
+    """Red when an action is blocked or off track."""
 
 
 class RagRules(Strict):
@@ -211,34 +251,51 @@ class RagRules(Strict):
         0.10, ge=0, description="Other KPIs: amber within this share of the target."
     )
     stale_after_months: int = Field(2, ge=0)
+    """KPI data older than this many months is stale."""
     due_soon_weeks: int = Field(4, ge=0)
+    """Actions due within this many weeks are 'due soon'."""
     rollup: RollupRules = Field(default_factory=RollupRules)
+    """How a recommendation's RAG is rolled up."""
 
 
 class Plan(Strict):
     """A whole improvement plan: the root of ``plan.yaml``."""
 
     schema_version: Literal[1] = 1
+    """Version of this file format."""
     title: Text
+    """Plan title for covers and running headers."""
     organisation: Text
+    """The council or organisation."""
     short_name: str | None = None
+    """Short name, if any."""
     status: str | None = Field(default=None, description="e.g. 'Draft July 2019'.")
     written: Day | None = Field(default=None, description="When the plan was written.")
     start: Month = Field(description="First reporting month.")
     end: Month = Field(description="Last reporting month.")
     protective_marking: str = "OFFICIAL"
+    """Printed centred at the top and bottom of every page."""
     version: str | None = None
+    """Plan version printed on the cover."""
     foreword: str = ""
+    """Foreword text."""
     approach: str = ""
+    """The plan's approach text."""
     signatories: list[Signatory] = Field(default_factory=list)
+    """Who signed the plan."""
     people: dict[str, str] = Field(
         default_factory=dict, description="Initials used in the plan and the names they stand for."
     )
     glossary: dict[str, str] = Field(default_factory=dict)
+    """Abbreviations and their meanings, printed in the board pack."""
     rag: RagRules = Field(default_factory=RagRules)
+    """RAG rules."""
     workstreams: list[Workstream]
+    """The workstreams (task-and-finish groups)."""
     recommendations: list[Recommendation]
+    """The recommendations, in order."""
     gaps: list[str] = Field(default_factory=list)
+    """What the source plan leaves out or contradicts as a whole."""
     notes: str = Field(default="", description="Transcription notes: how the plan was read.")
 
     def workstream(self, ws_id: str) -> Workstream:
