@@ -183,8 +183,15 @@ def _run_job(job: PdfJob) -> PdfJobResult:
 
 
 def _warm_up() -> None:
-    # Import WeasyPrint (and its fonts/CSS machinery) once per worker, not per job.
-    import weasyprint  # noqa: F401
+    """Pay each worker's one-off costs (imports, Pango/fontconfig start-up,
+    font loading) before it takes a job, so they overlap with the other
+    workers' start rather than delaying the first pack."""
+    from weasyprint import HTML
+
+    from reportgen.render.fonts import font_face_css
+
+    html = f"<html lang='en-GB'><style>{font_face_css()}</style><p>warm</p></html>"
+    HTML(string=html, url_fetcher=GuardedFetcher(FetchPolicy())).write_pdf()
 
 
 def default_workers() -> int:
