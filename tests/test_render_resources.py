@@ -70,6 +70,12 @@ def test_project_stylesheet_overrides_builtin(tmp_path: Path) -> None:
     assert Resources.for_project(None).stylesheet("base.css") == REPO / "styles" / "base.css"
     assert resources.stylesheet_url("base.css").startswith("file:///")
     assert tmp_path.resolve() / "styles" in resources.readable_dirs
+    policy = resources.fetch_policy(tmp_path / "charts")
+    assert policy.allows((tmp_path / "styles" / "base.css").resolve())
+    assert policy.allows((REPO / "styles" / "base.css").resolve())
+    assert policy.allows((tmp_path / "charts" / "x.png").resolve())
+    assert not policy.allows((tmp_path / "notes" / "x.png").resolve())
+    assert len(policy.files) == 6  # the bundled font faces
 
 
 @pytest.mark.parametrize("name", ["../secret.css", "/etc/passwd", "a/../../b.css", ""])

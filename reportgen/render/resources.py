@@ -26,7 +26,8 @@ import jinja2
 from markupsafe import Markup
 
 from reportgen.errors import ReportgenError
-from reportgen.render.fonts import MONO_FAMILY, SANS_FAMILY, font_face_css
+from reportgen.render.fetcher import FetchPolicy
+from reportgen.render.fonts import MONO_FAMILY, SANS_FAMILY, font_face_css, font_files
 from reportgen.render.formatting import format_value, long_date, w3c_date
 
 _SOURCE_ROOT = Path(__file__).resolve().parents[2]
@@ -112,6 +113,12 @@ class Resources:
     def readable_dirs(self) -> tuple[Path, ...]:
         """Folders the PDF fetcher may read from (images and CSS next to templates)."""
         return self.template_dirs + self.style_dirs
+
+    def fetch_policy(self, *extra_dirs: Path) -> FetchPolicy:
+        """What a PDF render of these templates may read: the template and
+        style folders, the bundled fonts, and ``extra_dirs`` (the build's
+        chart folder)."""
+        return FetchPolicy.of(dirs=(*self.readable_dirs, *extra_dirs), files=font_files())
 
     def environment(self) -> jinja2.Environment:
         return _environment(self)
