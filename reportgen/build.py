@@ -266,9 +266,7 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
 
     built = build_date()
     resources = Resources.for_project(root)
-    policy = FetchPolicy.of(
-        dirs=[*resources.readable_dirs, cache.directory], files=font_files()
-    )
+    policy = FetchPolicy.of(dirs=[*resources.readable_dirs, cache.directory], files=font_files())
     htmls: list[tuple[PackSpec, str]] = []
     for spec in specs:
         context = context_for(spec, assessment, charts, notes, built, report.warnings)
@@ -307,7 +305,7 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         for (spec, html_sha), result in zip(job_specs, results, strict=True):
             final = out_dir / spec.path
             final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(result.path, final)
+            result.path.replace(final)
             index[spec.path] = {"html": html_sha, "pdf": result.sha256, "pages": str(result.pages)}
             report.outputs.append(_output(spec, result.pages, final))
             if progress:

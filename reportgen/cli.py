@@ -7,6 +7,7 @@ command line never shows a traceback for bad input.
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from reportgen.periods import Period
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class PeriodType(click.ParamType):
+class PeriodType(click.ParamType):  # type: ignore[type-arg]
     """A ``YYYY-MM`` month on the command line."""
 
     name = "YYYY-MM"
@@ -79,6 +80,27 @@ project_option = click.option(
 @click.version_option(__version__, prog_name="reportgen")
 def main() -> None:
     """Board packs for an improvement plan, from its plan, KPI data and notes."""
+    _log_to_stderr()
+
+
+def _log_to_stderr() -> None:
+    """Plain log lines on stderr (progress in logs, warnings), set up once."""
+    logger = logging.getLogger("reportgen")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("reportgen: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever ``sys.stderr`` is now (test runners swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:  # logging must never break a run
+            self.handleError(record)
 
 
 def _count(n: int, word: str) -> str:
@@ -225,9 +247,10 @@ def build_command(
 ) -> None:
     """Build the PDF packs into outputs/<period>/ (all or nothing) with a manifest."""
     from reportgen.build import run_build
+    from reportgen.lock import project_lock
     from reportgen.progress import progress_reporter
 
-    with progress_reporter(enabled=not quiet) as progress:
+    with project_lock(project / "outputs"), progress_reporter(enabled=not quiet) as progress:
         report = run_build(
             project,
             period=period,
@@ -240,6 +263,29 @@ def build_command(
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(report.summary_line())
+
+
+@main.command("run")
+@project_option
+@click.option(
+    "--period",
+    type=PERIOD,
+    default=None,
+    help="Month to report (default: the last complete month).",
+)
+@click.option("--dry-run", is_flag=True, help="Build, then write .eml files instead of sending.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="PDF workers.")
+def run_command(project: Path, period: Period | None, dry_run: bool, jobs: int | None) -> None:
+    """For the scheduler: validate, build and send, logging to outputs/logs/.
+
+    Exit status: 0 done; 1 inputs invalid or build failed (nothing sent);
+    3 some recipients not sent; 4 another run holds the project lock.
+    """
+    from reportgen.scheduled import scheduled_run
+
+    result = scheduled_run(project, period=period, dry_run=dry_run, jobs=jobs)
+    click.echo(f"{result.message}; log: {result.log_path}", err=result.status != 0)
+    sys.exit(result.status)
 
 
 @main.command("new")

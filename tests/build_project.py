@@ -58,7 +58,9 @@ The neglect strategy is with partners for sign-off.
 """
 
 
-def write_project(root: Path, plan_yaml: str = PLAN_YAML, notes: dict[str, str] | None = None) -> Path:
+def write_project(
+    root: Path, plan_yaml: str = PLAN_YAML, notes: dict[str, str] | None = None
+) -> Path:
     """A project folder with a plan, one KPI CSV, one updates file and notes for Oct 2019."""
     inputs = root / "inputs"
     (inputs / "kpis").mkdir(parents=True)

@@ -87,12 +87,20 @@ def test_complete_on_time_and_late() -> None:
 
 def test_blocked_and_reported_states() -> None:
     blocked = assess_action(
-        action("2020-02"), "2", [update("2019-10", "blocked")], P("2019-10"), date(2019, 10, 31),
+        action("2020-02"),
+        "2",
+        [update("2019-10", "blocked")],
+        P("2019-10"),
+        date(2019, 10, 31),
         RULES,
     )
     assert (blocked.state, blocked.status) == ("blocked", "red")
     risk = assess_action(
-        action("2020-02"), "2", [update("2019-10", "at risk")], P("2019-10"), date(2019, 10, 31),
+        action("2020-02"),
+        "2",
+        [update("2019-10", "at risk")],
+        P("2019-10"),
+        date(2019, 10, 31),
         RULES,
     )
     assert (risk.state, risk.status) == ("at risk", "amber")

@@ -7,6 +7,7 @@ import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pikepdf
 import pytest
@@ -146,7 +147,9 @@ def test_same_inputs_give_byte_identical_pdfs(
     run_build(a, period=P("2019-10"), packs=["summary", "recommendation"], jobs=1)
     run_build(b, period=P("2019-10"), packs=["summary", "recommendation"], jobs=2)
     for rel in ("rag-summary-2019-10.pdf", "recommendations/rec-01-supervision.pdf"):
-        assert (a / "outputs/2019-10" / rel).read_bytes() == (b / "outputs/2019-10" / rel).read_bytes()
+        assert (a / "outputs/2019-10" / rel).read_bytes() == (
+            b / "outputs/2019-10" / rel
+        ).read_bytes()
 
 
 def test_summary_stays_one_page_for_twenty_recommendations(tmp_path: Path) -> None:
@@ -186,7 +189,7 @@ def test_bad_input_is_refused_before_anything_is_written(tmp_path: Path) -> None
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         _Recorder.hits.append(self.path)

@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 
 from reportgen.distribute import Ledger, LedgerError, LockHeldError, project_lock, send_period
 from reportgen.distribute.ledger import LEDGER_NAME, Entry, PackRecord
-from reportgen.distribute.lock import LOCK_NAME
+from reportgen.lock import LOCK_NAME
 from reportgen.periods import Period
 from tests.test_distribute_helpers import (
     EXPECTED,
@@ -124,7 +124,7 @@ HOLDER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from reportgen.distribute.lock import project_lock
+    from reportgen.lock import project_lock
     with project_lock(Path(sys.argv[1])):
         print("locked", flush=True)
         sys.stdin.readline()
@@ -179,9 +179,7 @@ def test_lock_is_reentrant_in_one_thread_and_released_after(tmp_path: Path) -> N
         assert path.read_text().strip().isdigit()
     # Released: a separate process can take it now.
     repo = Path(__file__).resolve().parents[1]
-    code = (
-        "import sys;from pathlib import Path;from reportgen.distribute.lock import project_lock\n"
-    )
+    code = "import sys;from pathlib import Path;from reportgen.lock import project_lock\n"
     code += "with project_lock(Path(sys.argv[1])): print('ok')"
     out = subprocess.run(
         [sys.executable, "-c", code, str(outputs)],

@@ -32,9 +32,7 @@ def test_assessment_json_doc_lists_every_key() -> None:
     pts = series("42", "2019-04", [58, 60, 61, 63, 65, 68, 71]) + series(
         "27", "2019-04", [12, 12, 13, 14, 15, 15, 16]
     )
-    data = to_data(
-        assess(project(pts, notes=[note("1", "2019-10", "amber", "why")]), P("2019-10"))
-    )
+    data = to_data(assess(project(pts, notes=[note("1", "2019-10", "amber", "why")]), P("2019-10")))
     rec = data["recommendations"][0]
     kpi = rec["kpis"][0]
     actual = {

@@ -51,9 +51,7 @@ class RecommendationResult:
         return tuple(a for a in self.actions if a.state == "overdue")
 
     def _signals(self, word: str) -> int:
-        return sum(
-            1 for k in self.kpis if k.spc is not None and word in (k.spc.variation or "")
-        )
+        return sum(1 for k in self.kpis if k.spc is not None and word in (k.spc.variation or ""))
 
     @property
     def spc_improving(self) -> int:

@@ -18,9 +18,9 @@ from reportgen.distribute.errors import (
     SmtpFatalError,
 )
 from reportgen.distribute.ledger import Entry, Ledger, LedgerError
-from reportgen.distribute.lock import project_lock
 from reportgen.distribute.manifest import Manifest, ManifestError, PackFile, read_manifest
 from reportgen.distribute.send import Outcome, SendReport, send_period
+from reportgen.lock import project_lock
 
 __all__ = [
     "Distribution",

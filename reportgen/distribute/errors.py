@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from reportgen.errors import ReportgenError
+from reportgen.lock import LockHeldError
+
+__all__ = ["DistributionError", "IntegrityError", "LockHeldError", "SmtpFatalError"]
 
 
 class DistributionError(ReportgenError):
@@ -15,7 +18,3 @@ class IntegrityError(DistributionError):
 
 class SmtpFatalError(DistributionError):
     """A failure no retry can fix: TLS, authentication, a server refusing us."""
-
-
-class LockHeldError(ReportgenError):
-    """Another reportgen process is working on the same project."""

@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Literal
 from reportgen.distribute.config import Distribution, DistributionFile, read_distribution
 from reportgen.distribute.errors import IntegrityError, SmtpFatalError
 from reportgen.distribute.ledger import LEDGER_NAME, Entry, Ledger, PackRecord
-from reportgen.distribute.lock import project_lock
 from reportgen.distribute.manifest import Manifest, PackFile, read_manifest
 from reportgen.distribute.message import BuiltMessage, build_message, size_problem, template_env
 from reportgen.distribute.packs import Entitlement, entitlements, select_recipients
@@ -36,6 +35,7 @@ from reportgen.distribute.smtp import (
     TransientFailure,
     credentials_from_env,
 )
+from reportgen.lock import project_lock
 from reportgen.periods import Period
 
 if TYPE_CHECKING:

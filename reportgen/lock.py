@@ -17,12 +17,16 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from reportgen.distribute.errors import LockHeldError
+from reportgen.errors import ReportgenError
 
 LOCK_NAME = ".reportgen.lock"
 
 _guard = threading.Lock()
 _held: dict[Path, tuple[int, int, int]] = {}  # path -> (fd, depth, owning thread id)
+
+
+class LockHeldError(ReportgenError):
+    """Another reportgen process is working on the same project."""
 
 
 @contextlib.contextmanager

@@ -1,0 +1,118 @@
+"""The monthly scheduled run: validate, build, send, once, unattended.
+
+A scheduler (cron, a systemd timer) runs ``reportgen run`` on the first
+working day of the month. Nobody watches it, so it logs to a file under
+``outputs/logs/`` as well as stderr, holds the project lock so two runs
+never overlap, and reports its outcome as an exit status a scheduler can
+alert on:
+
+====  =========================================================
+0     packs built and every recipient has their packs
+1     inputs invalid or the build failed: nothing was sent
+3     some recipients did not get their packs (the rest did)
+4     another reportgen run holds the project lock: nothing done
+====  =========================================================
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from reportgen.errors import InputError, ReportgenError
+from reportgen.lock import LockHeldError, project_lock
+from reportgen.periods import Period
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_PARTIAL = 3
+EXIT_BUSY = 4
+
+log = logging.getLogger("reportgen")
+
+
+def last_complete_month(today: date) -> Period:
+    """The month before ``today``'s: the one a monthly run reports on."""
+    return Period.of(today).shift(-1)
+
+
+@contextmanager
+def run_log(outputs_dir: Path, period: Period, started: datetime) -> Iterator[Path]:
+    """Send reportgen's log records to a file for this run (and keep stderr)."""
+    folder = outputs_dir / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"run-{period}-{started:%Y%m%dT%H%M%S}.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("reportgen")
+    root.addHandler(handler)
+    previous = root.level
+    root.setLevel(min(previous or logging.INFO, logging.INFO))
+    try:
+        yield path
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)
+        handler.close()
+
+
+@dataclass(frozen=True)
+class RunResult:
+    status: int
+    period: Period
+    log_path: Path | None
+    message: str
+
+
+def scheduled_run(
+    root: Path,
+    *,
+    period: Period | None = None,
+    today: date | None = None,
+    dry_run: bool = False,
+    jobs: int | None = None,
+) -> RunResult:
+    """Validate, build and send ``period`` (default: last complete month)."""
+    from reportgen.build import run_build
+    from reportgen.distribute import send_period
+
+    started = time.perf_counter()
+    period = period or last_complete_month(today or date.today())
+    outputs_dir = root / "outputs"
+    outputs_dir.mkdir(parents=True, exist_ok=True)
+    with run_log(outputs_dir, period, datetime.now()) as log_path:
+        log.info("scheduled run for %s in %s", period, root.resolve())
+        try:
+            with project_lock(outputs_dir):
+                report = run_build(root, period=period, jobs=jobs)
+                for warning in report.warnings:
+                    log.warning("%s", warning)
+                log.info("%s", report.summary_line())
+                sent = send_period(root, period, dry_run=dry_run, progress=log.info)
+                for line in sent.lines():
+                    log.info("%s", line)
+        except LockHeldError as exc:
+            log.error("%s", exc)
+            return RunResult(EXIT_BUSY, period, log_path, str(exc))
+        except InputError as exc:
+            for problem in exc.problems:
+                log.error("%s", problem)
+            message = f"{len(exc.problems)} problem(s) in the inputs; nothing was built or sent"
+            log.error("%s", message)
+            return RunResult(EXIT_FAILED, period, log_path, message)
+        except ReportgenError as exc:
+            log.error("%s", exc)
+            return RunResult(EXIT_FAILED, period, log_path, str(exc))
+        seconds = time.perf_counter() - started
+        if not sent.ok:
+            message = f"run for {period} finished with recipients not sent ({seconds:.1f} s)"
+            log.error("%s", message)
+            return RunResult(EXIT_PARTIAL, period, log_path, message)
+        message = f"run for {period} complete ({seconds:.1f} s)"
+        log.info("%s", message)
+        return RunResult(EXIT_OK, period, log_path, message)
