@@ -10,6 +10,7 @@ setup:
 
 example: setup
 	reportgen validate --period $(PERIOD)
+	reportgen build --period $(PERIOD)
 
 validate:
 	reportgen validate --period $(PERIOD)

@@ -30,6 +30,7 @@ from markupsafe import Markup
 from reportgen import __version__
 from reportgen.assess.engine import Assessment, assess
 from reportgen.assess.kpis import KpiResult
+from reportgen.assess.targets import upper_first
 from reportgen.errors import ReportgenError
 from reportgen.load.project import latest_data_period, read_project
 from reportgen.load.records import Project
@@ -191,7 +192,7 @@ def draw_charts(
         charts[k.id] = ChartRef(
             src=path.name,
             alt=k.summary,
-            caption=f"KPI {k.id}: {k.title}. {k.target.label.capitalize()}.",
+            caption=f"KPI {k.id}: {k.title}. {upper_first(k.target.label)}.",
         )
         if progress:
             progress("charts", i, len(todo))

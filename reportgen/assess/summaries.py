@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reportgen.assess.targets import fmt_value
+from reportgen.assess.targets import fmt_value, upper_first
 
 if TYPE_CHECKING:
     from reportgen.assess.kpis import KpiResult
@@ -39,7 +39,7 @@ def kpi_summary(k: KpiResult) -> str:
     if k.target.value is not None:
         sentence += f" Target: {k.target.label}; {k.status_label.lower()}."
     else:
-        sentence += f" {k.target.label.capitalize()}."
+        sentence += f" {upper_first(k.target.label)}."
     if k.spc is not None:
         sentence += f" {k.spc.describe()}"
     return sentence

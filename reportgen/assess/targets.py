@@ -48,6 +48,11 @@ def fmt_value(value: float, unit: str | None) -> str:
     return f"{text}%" if unit == "percent" else text
 
 
+def upper_first(text: str) -> str:
+    """Capitalise the first letter only (``str.capitalize`` would turn "Mar" into "mar")."""
+    return text[:1].upper() + text[1:]
+
+
 def milestones(kpi: Kpi, start: tuple[Period, float] | None) -> list[Milestone]:
     """Dated points the trajectory passes through, in order.
 
