@@ -286,6 +286,9 @@ def test_render_many_in_a_pool_matches_single_process(tmp_path: Path) -> None:
         assert result.pages == expected.pages
         assert result.path.read_bytes() == expected.pdf
     assert pooled[2].pages > pooled[0].pages
+    # In one process the documents share an image cache; bytes must not change.
+    in_process = render_many(jobs[:3], workers=1)
+    assert [r.sha256 for r in in_process] == [r.sha256 for r in pooled[:3]]
 
 
 def test_chart_alt_text_from_describe_reaches_the_pdf(tmp_path: Path) -> None:

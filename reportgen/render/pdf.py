@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from reportgen.errors import ReportgenError
 from reportgen.render.atomic import atomic_write_bytes
@@ -84,6 +85,7 @@ def render_pdf(
     base_url: Path,
     policy: FetchPolicy,
     created: datetime | None = None,
+    image_cache: dict[str, Any] | None = None,
 ) -> PdfResult:
     """Lay out ``html`` and return the PDF bytes with its page count.
 
@@ -92,6 +94,12 @@ def render_pdf(
     never appears in the PDF (see :data:`BUILD_BASE_URL`). ``created``, when
     given, overrides the document's ``dcterms.created``/``dcterms.modified``
     so the file does not depend on the template remembering to set them.
+
+    ``image_cache`` lets several documents of one build share decoded and
+    re-encoded images (the same chart appears in the board, recommendation
+    and workstream packs). WeasyPrint keys it by URL, so only share it
+    between documents with the same ``base_url`` whose files do not change
+    meanwhile; :func:`render_many` does exactly that.
     """
     from weasyprint import HTML
 
@@ -102,13 +110,15 @@ def render_pdf(
     with _weasyprint_messages() as messages:
         try:
             document = HTML(string=html, base_url=BUILD_BASE_URL, url_fetcher=fetcher).render(
-                pdf_variant=PDF_VARIANT
+                pdf_variant=PDF_VARIANT, cache=image_cache
             )
             if created is not None:
                 document.metadata.created = w3c_date(created)
                 document.metadata.modified = w3c_date(created)
             identifier = hashlib.sha256(html.encode("utf-8")).digest()[:16]
-            pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier)
+            pdf = document.write_pdf(
+                pdf_variant=PDF_VARIANT, pdf_identifier=identifier, cache=image_cache
+            )
         except ReportgenError:
             raise
         except Exception as exc:  # WeasyPrint raises many types; report them as one.
@@ -125,9 +135,12 @@ def write_pdf(
     base_url: Path,
     policy: FetchPolicy,
     created: datetime | None = None,
+    image_cache: dict[str, Any] | None = None,
 ) -> PdfResult:
     """Render and atomically replace ``path``; on failure the old file stays."""
-    result = render_pdf(html, base_url=base_url, policy=policy, created=created)
+    result = render_pdf(
+        html, base_url=base_url, policy=policy, created=created, image_cache=image_cache
+    )
     atomic_write_bytes(path, result.pdf)
     return result
 
@@ -161,13 +174,25 @@ class PdfJobResult:
         return self.error is None
 
 
+# Image caches for the current render_many call, one per build folder. Reset
+# at the start of every call (and in every new worker) so a file changed
+# between two builds in one long-lived process is never served stale.
+_IMAGE_CACHES: dict[Path, dict[str, Any]] = {}
+
+
 def _run_job(job: PdfJob) -> PdfJobResult:
     import time
 
     start = time.perf_counter()
+    cache = _IMAGE_CACHES.setdefault(job.base_url.resolve(), {})
     try:
         result = write_pdf(
-            job.html, job.path, base_url=job.base_url, policy=job.policy, created=job.created
+            job.html,
+            job.path,
+            base_url=job.base_url,
+            policy=job.policy,
+            created=job.created,
+            image_cache=cache,
         )
     except (ReportgenError, OSError) as exc:
         return PdfJobResult(job.path, error=str(exc), seconds=time.perf_counter() - start)
@@ -190,6 +215,8 @@ def _warm_up() -> None:
 
     from reportgen.render.fonts import font_face_css
 
+    _IMAGE_CACHES.clear()  # a forked worker must not inherit the parent's
+
     html = f"<html lang='en-GB'><style>{font_face_css()}</style><p>warm</p></html>"
     HTML(string=html, url_fetcher=GuardedFetcher(FetchPolicy())).write_pdf()
 
@@ -210,7 +237,11 @@ def render_many(jobs: Sequence[PdfJob], workers: int | None = None) -> list[PdfJ
     count = default_workers() if workers is None else max(1, workers)
     count = min(count, len(jobs))
     if count <= 1:
-        return [_run_job(job) for job in jobs]
+        _IMAGE_CACHES.clear()
+        try:
+            return [_run_job(job) for job in jobs]
+        finally:
+            _IMAGE_CACHES.clear()
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].html))
     results: dict[int, PdfJobResult] = {}
     with ProcessPoolExecutor(max_workers=count, initializer=_warm_up) as pool:
