@@ -32,7 +32,7 @@ from reportgen.assess.engine import Assessment, assess
 from reportgen.assess.kpis import KpiResult
 from reportgen.assess.targets import upper_first
 from reportgen.errors import ReportgenError
-from reportgen.load.project import latest_data_period, read_project
+from reportgen.load.project import latest_data_period, period_warnings, read_project
 from reportgen.load.records import Project
 from reportgen.periods import Period
 from reportgen.render.atomic import atomic_write_text
@@ -128,6 +128,27 @@ def choose_period(project: Project, period: Period | None, as_of: date | None) -
         latest = latest_data_period([p for p in project.points if p.period <= Period.of(as_of)])
         return latest or Period.of(as_of)
     return latest_data_period(project.points) or project.plan.start
+
+
+def load_for_period(
+    root: Path, period: Period | None, as_of: date | None
+) -> tuple[Project, Period]:
+    """Load the project and settle the reporting month (see :func:`choose_period`)."""
+    project = read_project(root, period=period)
+    chosen = choose_period(project, period, as_of)
+    if period is None:
+        # The month was not known when loading: add its warnings now.
+        project.problems.extend(
+            period_warnings(
+                project.plan, project.points, project.updates, project.notes, chosen, root
+            )
+        )
+    if as_of is not None and Period.of(as_of) < chosen:
+        raise ReportgenError(
+            f"--as-of {as_of} is before the period {chosen}; "
+            "choose a later date or an earlier period"
+        )
+    return project, chosen
 
 
 def chart_spec(k: KpiResult) -> ChartSpec | None:
@@ -245,13 +266,7 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
     """Build the packs ``options`` ask for; see the module docstring."""
     started = time.perf_counter()
     root = root.resolve()
-    project = read_project(root, period=options.period or _as_of_period(options.as_of))
-    period = choose_period(project, options.period, options.as_of)
-    if options.as_of is not None and Period.of(options.as_of) < period:
-        raise ReportgenError(
-            f"--as-of {options.as_of} is before the period {period}; "
-            "choose a later date or an earlier period"
-        )
+    project, period = load_for_period(root, options.period, options.as_of)
     assessment = assess(project, period, options.as_of)
     specs = plan_packs(assessment, options.packs, options.only)
     outputs_root = options.out_dir.resolve() if options.out_dir else root / "outputs"
@@ -321,10 +336,6 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
     _write_manifest(out_dir, project, assessment, options, built, report)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _as_of_period(as_of: date | None) -> Period | None:
-    return Period.of(as_of) if as_of is not None else None
 
 
 def _output(spec: PackSpec, pages: int, path: Path) -> ManifestOutput:

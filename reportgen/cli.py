@@ -192,20 +192,10 @@ def assess_command(project: Path, period: Period | None, as_of: str | None, fmt:
 
 
 def _load_for(project: Path, period: Period | None, as_of: date | None) -> tuple[Any, Period]:
-    """Load the project and settle the period: given, else from --as-of, else latest data."""
-    from reportgen.load.project import latest_data_period, read_project
+    """Load the project and settle the period exactly as ``build`` does."""
+    from reportgen.build import load_for_period
 
-    if period is None and as_of is not None:
-        period = Period.of(as_of)
-    loaded = read_project(project, period=period)
-    if period is None:
-        period = latest_data_period(loaded.points) or loaded.plan.start
-    if as_of is not None and Period.of(as_of) < period:
-        raise ReportgenError(
-            f"--as-of {as_of} is before the period {period}; "
-            "choose a later date or an earlier period"
-        )
-    return loaded, period
+    return load_for_period(project, period, as_of)
 
 
 @main.command("build")

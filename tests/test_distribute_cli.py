@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from reportgen.cli import main
 from reportgen.distribute.ledger import LEDGER_NAME
-from tests.test_distribute_helpers import (
+from test_distribute_helpers import (
     EXPECTED,
     PERIOD,
     Authenticator,

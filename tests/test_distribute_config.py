@@ -15,7 +15,7 @@ from reportgen.errors import InputError
 from reportgen.load.plan import parse_plan
 from reportgen.load.yamlsource import parse_yaml
 from reportgen.periods import Period
-from tests.test_distribute_helpers import PERIOD, WORKSTREAMS, make_build, write_yaml
+from test_distribute_helpers import PERIOD, WORKSTREAMS, make_build, write_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SHOWN = "inputs/distribution.yaml"

@@ -16,7 +16,7 @@ from reportgen.distribute import Ledger, LedgerError, LockHeldError, project_loc
 from reportgen.distribute.ledger import LEDGER_NAME, Entry, PackRecord
 from reportgen.lock import LOCK_NAME
 from reportgen.periods import Period
-from tests.test_distribute_helpers import (
+from test_distribute_helpers import (
     EXPECTED,
     PERIOD,
     Handler,

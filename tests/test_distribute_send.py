@@ -12,7 +12,7 @@ from aiosmtpd.controller import Controller
 from reportgen.distribute import IntegrityError, Ledger, ManifestError, send_period
 from reportgen.distribute.ledger import LEDGER_NAME
 from reportgen.periods import Period
-from tests.test_distribute_helpers import (
+from test_distribute_helpers import (
     EXPECTED,
     PERIOD,
     Handler,

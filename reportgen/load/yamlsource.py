@@ -74,7 +74,8 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
             raise yaml.constructor.ConstructorError(
                 "while constructing a mapping",
                 node.start_mark,
-                f"found duplicate key {key!r}",
+                f"found duplicate key {key!r} (first on line {seen[key].start_mark.line + 1}); "
+                "keep only one",
                 key_node.start_mark,
             )
         seen[key] = key_node

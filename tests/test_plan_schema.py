@@ -1,0 +1,125 @@
+"""Plan validation: every problem located by file, line and field, all at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportgen.errors import Problem
+from reportgen.load.plan import load_plan
+
+GOOD_HEAD = """\
+title: Test plan
+organisation: Test Council
+start: 2019-04
+end: 2020-03
+workstreams:
+  - id: practice
+    name: Practice
+"""
+
+
+def problems_for(tmp_path: Path, text: str) -> list[Problem]:
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    plan, problems = load_plan(path, "inputs/plan.yaml")
+    assert plan is None
+    return sorted(problems)
+
+
+def test_every_kind_of_error_is_reported_together_with_its_line(tmp_path: Path) -> None:
+    text = GOOD_HEAD + (
+        "recommendations:\n"  # line 8
+        '  - ref: "1"\n'  # 9
+        "    title: Supervision\n"  # 10
+        "    colour: red\n"  # 11  unknown key
+        "    actions:\n"  # 12
+        '      - ref: "1.1"\n'  # 13
+        "        text: Train supervisors\n"  # 14
+        "        workstream: workforce\n"  # 15  unknown workstream
+        "        workstream_reason: training\n"  # 16
+        '      - ref: "1.1"\n'  # 17  duplicate ref
+        "        text: Audit\n"  # 18
+        "        workstream: practice\n"  # 19
+        "        workstream_reason: audit\n"  # 20
+        "        due: Nov 2019\n"  # 21  wrong type
+        "    kpis:\n"  # 22
+        '      - id: "42"\n'  # 23
+        "        title: Supervision in 6 weeks\n"  # 24
+        "        unit: percent\n"  # 25
+        "        direction: higher\n"  # 26
+        "        as_written: x\n"  # 27
+        "        target: {value: 95, by: 2020-03}\n"  # 28
+        "        interim_targets:\n"  # 29
+        "          - {value: 70, by: 2020-06}\n"  # 30  after the final target
+    )
+    found = {(p.line, p.field): p.message for p in problems_for(tmp_path, text)}
+    assert all(p.path == "inputs/plan.yaml" for p in problems_for(tmp_path, text))
+    assert found[(11, "recommendations[0].colour")].startswith("unknown key")
+    assert (
+        "unknown workstream 'workforce'; use one of: practice"
+        in found[(15, "recommendations[0].actions[0].workstream")]
+    )
+    assert found[(17, "recommendations[0].actions[1].ref")] == (
+        "duplicate action ref '1.1' (first defined on line 13)"
+    )
+    assert "YYYY-MM" in found[(21, "recommendations[0].actions[1].due")]
+    assert "'Nov 2019'" in found[(21, "recommendations[0].actions[1].due")]
+    assert found[(30, "recommendations[0].kpis[0].interim_targets[0].by")] == (
+        "interim target date 2020-06 is after the final target date 2020-03; "
+        "an interim target must come before the final one"
+    )
+
+
+def test_wrong_types_and_missing_fields(tmp_path: Path) -> None:
+    text = GOOD_HEAD.replace("title: Test plan\n", "") + (
+        "recommendations:\n"
+        '  - ref: "2"\n'
+        "    kpis:\n"
+        '      - id: "12"\n'
+        "        title: NIMT\n"
+        "        unit: percent\n"
+        "        as_written: x\n"
+        "        target: {value: ninety}\n"  # line 14
+        "        tolerance: -1\n"  # line 15
+    )
+    found = {(p.line, p.field): p.message for p in problems_for(tmp_path, text)}
+    assert found[(1, "title")] == "required field is missing"
+    assert "valid number" in found[(14, "recommendations[0].kpis[0].target.value")]
+    assert "greater than or equal to 0" in found[(15, "recommendations[0].kpis[0].tolerance")]
+
+
+def test_yaml_syntax_error_has_line_and_column(tmp_path: Path) -> None:
+    problems = problems_for(tmp_path, GOOD_HEAD + "recommendations: [\n  - oops: : :\n")
+    assert len(problems) == 1
+    assert problems[0].line is not None and problems[0].line >= 8
+    assert problems[0].column is not None
+    assert problems[0].message.startswith("invalid YAML")
+
+
+def test_duplicate_yaml_keys_are_errors_not_silently_dropped(tmp_path: Path) -> None:
+    problems = problems_for(tmp_path, GOOD_HEAD + "title: Again\nrecommendations: []\n")
+    assert [p.line for p in problems] == [8]
+    assert "duplicate key 'title' (first on line 1); keep only one" in problems[0].message
+
+
+def test_tbc_and_value_conflict_and_percent_range(tmp_path: Path) -> None:
+    text = GOOD_HEAD + (
+        "recommendations:\n"
+        '  - ref: "4"\n'
+        "    kpis:\n"
+        '      - id: "28"\n'
+        "        title: CIN over 2 years\n"
+        "        unit: percent\n"
+        "        as_written: x\n"
+        "        target: {value: 120, tbc: true}\n"  # line 15
+    )
+    found = {(p.line, p.field): p.message for p in problems_for(tmp_path, text)}
+    assert "either 'tbc: true' or has a value" in found[(15, "recommendations[0].kpis[0].target")]
+    assert found[(15, "recommendations[0].kpis[0].target.value")] == (
+        "percent target 120 is outside 0-100"
+    )
+
+
+def test_problem_renders_as_path_line_field_message() -> None:
+    p = Problem("inputs/plan.yaml", 12, None, "recommendations[0].ref", "duplicate")
+    assert str(p) == "inputs/plan.yaml:12: recommendations[0].ref: duplicate"
