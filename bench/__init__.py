@@ -1,0 +1,1 @@
+"""Benchmark for the PDF build: see bench/run.py and docs/performance.md."""
