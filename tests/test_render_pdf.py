@@ -305,3 +305,39 @@ def test_chart_alt_text_from_describe_reaches_the_pdf(tmp_path: Path) -> None:
         alts = [str(n.Alt) for n in nodes if "/Alt" in n]
     assert alts == [alt]
     assert "Latest value 74% in Oct 2019" in alt
+
+
+def test_no_font_copies_left_in_tmp_after_exit(tmp_path: Path) -> None:
+    """WeasyPrint copies fonts to a temp folder per configuration; none may outlive a run."""
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    script = tmp_path / "run.py"
+    script.write_text(
+        "import sys\n"
+        "from pathlib import Path\n"
+        "sys.path.insert(0, sys.argv[1])\n"
+        "import test_render_pdf as t\n"
+        "from reportgen.render.pdf import PdfJob, render_many\n"
+        "root = Path(sys.argv[2])\n"
+        "res, charts = t.make_project(root)\n"
+        "policy = t.policy_for(res, charts)\n"
+        "html = t.pack_html(res)\n"
+        "t.render_pdf(html, base_url=charts, policy=policy)\n"
+        "jobs = [PdfJob(html, root / f'{i}.pdf', charts, policy) for i in range(3)]\n"
+        "assert all(r.ok for r in render_many(jobs, workers=2))\n"
+        "assert all(r.ok for r in render_many(jobs, workers=1))\n"
+        "print(len(list(Path(sys.argv[3]).glob('weasyprint-*'))))\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(private_tmp)}
+    out = subprocess.run(
+        [sys.executable, str(script), str(REPO / "tests"), str(tmp_path / "p"), str(private_tmp)],
+        check=True,
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert int(out.stdout.strip()) >= 1  # the main process's fonts, still in use
+    assert sorted(p.name for p in private_tmp.iterdir() if p.name.startswith("weasyprint-")) == []

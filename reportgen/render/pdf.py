@@ -55,6 +55,65 @@ class PdfResult:
         return hashlib.sha256(self.pdf).hexdigest()
 
 
+# --- fonts -----------------------------------------------------------------
+#
+# WeasyPrint copies every @font-face file into a fresh temporary folder for
+# each document and deletes it only when the FontConfiguration is garbage
+# collected, which for worker processes and at interpreter exit often never
+# happens: each render left ~3 MB of font copies in /tmp. Sharing one
+# configuration per process (and per fetch policy, since a project may
+# declare other fonts, and a font loaded under one policy must not stay
+# usable under another) writes the fonts once, skips re-registering them with
+# fontconfig for every document, and lets us delete the folder ourselves.
+
+_FONT_CONFIGS: dict[tuple[int, FetchPolicy], Any] = {}
+_FONT_CONFIG_LIMIT = 4
+_FINALIZER_PID: int | None = None
+
+
+def _shared_font_config(policy: FetchPolicy) -> Any:
+    from weasyprint.text.fonts import FontConfiguration
+
+    global _FINALIZER_PID
+    pid = os.getpid()
+    key = (pid, policy)
+    config = _FONT_CONFIGS.get(key)
+    if config is not None:
+        return config
+    mine = [k for k in _FONT_CONFIGS if k[0] == pid]
+    if len(mine) >= _FONT_CONFIG_LIMIT:
+        _discard_font_config(mine[0])
+    config = FontConfiguration()
+    _FONT_CONFIGS[key] = config
+    if pid != _FINALIZER_PID:
+        # atexit for ordinary processes; multiprocessing's finalizers for pool
+        # workers, which leave through os._exit and skip atexit.
+        import atexit
+        from multiprocessing import util
+
+        atexit.register(_discard_font_configs)
+        util.Finalize(None, _discard_font_configs, exitpriority=10)
+        _FINALIZER_PID = pid
+    return config
+
+
+def _discard_font_config(key: tuple[int, FetchPolicy]) -> None:
+    import shutil
+
+    config = _FONT_CONFIGS.pop(key)
+    folder = getattr(config, "_folder", None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+        config._folder = None
+
+
+def _discard_font_configs() -> None:
+    """Delete this process's font folders (never a parent's after fork)."""
+    pid = os.getpid()
+    for key in [k for k in _FONT_CONFIGS if k[0] == pid]:
+        _discard_font_config(key)
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -104,13 +163,14 @@ def render_pdf(
     from weasyprint import HTML
 
     build_dir = base_url.resolve()
-    fetcher = GuardedFetcher(
-        FetchPolicy.of(dirs=(*policy.dirs, build_dir), files=policy.files), build_dir
-    )
+    effective = FetchPolicy.of(dirs=(*policy.dirs, build_dir), files=policy.files)
+    fetcher = GuardedFetcher(effective, build_dir)
     with _weasyprint_messages() as messages:
         try:
             document = HTML(string=html, base_url=BUILD_BASE_URL, url_fetcher=fetcher).render(
-                pdf_variant=PDF_VARIANT, cache=image_cache
+                font_config=_shared_font_config(effective),
+                pdf_variant=PDF_VARIANT,
+                cache=image_cache,
             )
             if created is not None:
                 document.metadata.created = w3c_date(created)
@@ -211,14 +271,14 @@ def _warm_up() -> None:
     """Pay each worker's one-off costs (imports, Pango/fontconfig start-up,
     font loading) before it takes a job, so they overlap with the other
     workers' start rather than delaying the first pack."""
-    from weasyprint import HTML
+    import tempfile
 
-    from reportgen.render.fonts import font_face_css
+    from reportgen.render.fonts import font_face_css, font_files
 
     _IMAGE_CACHES.clear()  # a forked worker must not inherit the parent's
-
     html = f"<html lang='en-GB'><style>{font_face_css()}</style><p>warm</p></html>"
-    HTML(string=html, url_fetcher=GuardedFetcher(FetchPolicy())).write_pdf()
+    with tempfile.TemporaryDirectory() as empty:
+        render_pdf(html, base_url=Path(empty), policy=FetchPolicy.of(files=font_files()))
 
 
 def default_workers() -> int:
