@@ -90,7 +90,8 @@ def _log_to_stderr() -> None:
         handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("reportgen: %(message)s"))
         logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
+        if logger.getEffectiveLevel() > logging.INFO:
+            logger.setLevel(logging.INFO)
 
 
 class _StderrHandler(logging.Handler):

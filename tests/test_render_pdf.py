@@ -213,7 +213,12 @@ def test_identical_bytes_in_a_fresh_process(tmp_path: Path, built: tuple[bytes, 
         encoding="utf-8",
     )
     out = tmp_path / "again.pdf"
-    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONHASHSEED": "4242"}
+    # The child imports the same reportgen as this process (a checkout or an
+    # installed copy), so the built-in stylesheet URLs in the HTML are the same.
+    import reportgen
+
+    package_parent = str(Path(reportgen.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": package_parent, "PYTHONHASHSEED": "4242"}
     subprocess.run(
         [sys.executable, str(script), str(REPO / "tests"), str(tmp_path / "p"), str(out)],
         check=True,

@@ -35,9 +35,19 @@ PACK = {
 }
 
 
-def test_builtins_are_the_repository_folders_in_a_checkout() -> None:
-    assert builtin_templates_dir() == REPO / "templates"
-    assert builtin_styles_dir() == REPO / "styles"
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix in (".html", ".css", ".j2")
+    }
+
+
+def test_builtins_are_the_repository_folders_or_an_installed_copy_of_them() -> None:
+    # From a checkout they are the folders themselves; after a plain
+    # ``pip install`` (as CI runs) they are installed copies, byte for byte.
+    assert _files(builtin_templates_dir()) == _files(REPO / "templates")
+    assert _files(builtin_styles_dir()) == _files(REPO / "styles")
     assert (builtin_templates_dir() / "base.html").is_file()
     assert (builtin_styles_dir() / "base.css").is_file()
 
@@ -67,12 +77,12 @@ def test_project_stylesheet_overrides_builtin(tmp_path: Path) -> None:
     (tmp_path / "styles" / "base.css").write_text("p { color: black; }", encoding="utf-8")
     resources = Resources.for_project(tmp_path)
     assert resources.stylesheet("base.css") == tmp_path.resolve() / "styles" / "base.css"
-    assert Resources.for_project(None).stylesheet("base.css") == REPO / "styles" / "base.css"
+    assert Resources.for_project(None).stylesheet("base.css") == builtin_styles_dir() / "base.css"
     assert resources.stylesheet_url("base.css").startswith("file:///")
     assert tmp_path.resolve() / "styles" in resources.readable_dirs
     policy = resources.fetch_policy(tmp_path / "charts")
     assert policy.allows((tmp_path / "styles" / "base.css").resolve())
-    assert policy.allows((REPO / "styles" / "base.css").resolve())
+    assert policy.allows((builtin_styles_dir() / "base.css").resolve())
     assert policy.allows((tmp_path / "charts" / "x.png").resolve())
     assert not policy.allows((tmp_path / "notes" / "x.png").resolve())
     assert len(policy.files) == 6  # the bundled font faces
