@@ -161,7 +161,7 @@ def test_starttls_with_auth_delivers_and_never_shows_the_password(
     write_distribution(
         tmp_path, starttls_server.port, **tls_settings(starttls_server.port, certs[0])
     )
-    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="reportgen")
     code, out = run(tmp_path, env=ENV)
     assert code == 0, out
     # The login really happened, over TLS, with the credentials from the environment.
@@ -192,7 +192,7 @@ def test_wrong_password_is_a_clear_error_naming_the_variables(
     try:
         make_build(tmp_path)
         write_distribution(tmp_path, controller.port, **tls_settings(controller.port, certs[0]))
-        caplog.set_level(logging.DEBUG)
+        caplog.set_level(logging.DEBUG, logger="reportgen")
         code, out = run(tmp_path, env=ENV)
     finally:
         controller.stop()
