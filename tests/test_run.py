@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,6 +59,28 @@ def project_with_mail(root: Path, port: int) -> Path:
     return root
 
 
+@contextmanager
+def lock_held_elsewhere(outputs: Path) -> Iterator[None]:
+    """Another process holds the project lock for the ``with`` block."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from reportgen.lock import project_lock\n"
+            "with project_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(30)",
+            str(outputs),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 def test_last_complete_month() -> None:
     from datetime import date
 
@@ -92,33 +118,14 @@ def test_run_builds_and_sends_each_reader_their_packs_once(
 
 
 def test_run_refuses_to_overlap(tmp_path: Path, smtp: tuple[Handler, int]) -> None:
-    import subprocess
-    import sys
-    import time
-
     handler, port = smtp
     root = project_with_mail(tmp_path / "p", port)
     (root / "outputs").mkdir()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time; from pathlib import Path; from reportgen.lock import project_lock\n"
-            "with project_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(30)",
-            str(root / "outputs"),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with lock_held_elsewhere(root / "outputs"):
         started = time.monotonic()
         result = scheduled_run(root, period=Period(2019, 10))
         assert result.status == EXIT_BUSY
         assert time.monotonic() - started < 10
-    finally:
-        holder.kill()
-        holder.wait()
     assert handler.messages == []
     assert not (root / "outputs" / "2019-10").exists()
 
@@ -138,30 +145,12 @@ def test_run_with_bad_inputs_sends_nothing_and_logs_why(
 
 
 def test_build_refuses_while_another_process_holds_the_lock(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
     root = write_project(tmp_path / "p")
     (root / "outputs").mkdir()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time; from pathlib import Path; from reportgen.lock import project_lock\n"
-            "with project_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(30)",
-            str(root / "outputs"),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with lock_held_elsewhere(root / "outputs"):
         result = CliRunner().invoke(
             main, ["build", "-p", str(root), "--period", "2019-10", "--pack", "summary", "-q"]
         )
-    finally:
-        holder.kill()
-        holder.wait()
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert not (root / "outputs" / "2019-10").exists()

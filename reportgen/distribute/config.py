@@ -20,7 +20,7 @@ import jinja2
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from reportgen.errors import InputError, Problem
-from reportgen.load.yamlsource import Loc, YamlSource, load_yaml
+from reportgen.load.yamlsource import Loc, YamlSource, load_yaml, pydantic_problems
 
 if TYPE_CHECKING:
     from reportgen.load.plan import Plan
@@ -314,40 +314,6 @@ def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
     return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
 
 
-_PYDANTIC_FIX = {
-    "extra_forbidden": "unknown key; check the spelling against docs/distribution.md",
-    "missing": "required field is missing",
-}
-
-
-def _pydantic_problems(exc: ValidationError, source: YamlSource) -> list[Problem]:
-    problems: list[Problem] = []
-    seen: set[tuple[Loc, str]] = set()
-    for err in exc.errors():
-        loc = _clean_loc(tuple(err["loc"]))
-        msg = _PYDANTIC_FIX.get(err["type"], err["msg"])
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
-        if (
-            err["type"] not in _PYDANTIC_FIX
-            and "input" in err
-            and not isinstance(err["input"], dict | list)
-            and "got " not in msg
-            and not (isinstance(err["input"], str) and err["input"] in msg)
-        ):
-            msg += f" (got {err['input']!r})"
-        if (loc, msg) not in seen:
-            seen.add((loc, msg))
-            problems.append(source.problem(loc, msg))
-    return problems
-
-
-def _clean_loc(loc: tuple[Any, ...]) -> Loc:
-    # A union (list or 'all') adds branch names such as "list[...]" to the
-    # location; they are not keys in the file.
-    return tuple(p for p in loc if isinstance(p, int) or not ("[" in p or p.startswith("literal")))
-
-
 def parse_distribution(
     source: YamlSource, plan: Plan | None = None
 ) -> tuple[DistributionFile | None, list[Problem]]:
@@ -358,7 +324,7 @@ def parse_distribution(
     try:
         config = Distribution.model_validate(source.data)
     except ValidationError as exc:
-        return None, _pydantic_problems(exc, source) + problems
+        return None, pydantic_problems(exc, source, "docs/distribution.md") + problems
     if any(p.is_error for p in problems):
         return None, problems
     warnings = tuple(p for p in problems if not p.is_error)

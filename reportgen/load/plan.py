@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from reportgen.errors import InputError, Problem
-from reportgen.load.yamlsource import Loc, YamlSource, load_yaml
+from reportgen.load.yamlsource import Loc, YamlSource, load_yaml, pydantic_problems
 from reportgen.periods import Period
 
 
@@ -457,29 +457,6 @@ def _check_kpi(kpi: dict[str, Any], loc: Loc, source: YamlSource) -> list[Proble
     return problems
 
 
-_PYDANTIC_FIX = {
-    "extra_forbidden": "unknown key; check the spelling against docs/plan-schema.md",
-    "missing": "required field is missing",
-}
-
-
-def _pydantic_problems(exc: ValidationError, source: YamlSource) -> list[Problem]:
-    problems = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        msg = _PYDANTIC_FIX.get(err["type"], err["msg"])
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
-        if (
-            err["type"] not in _PYDANTIC_FIX
-            and "input" in err
-            and not isinstance(err["input"], dict | list)
-        ):
-            msg += f" (got {err['input']!r})"
-        problems.append(source.problem(loc, msg))
-    return problems
-
-
 def parse_plan(source: YamlSource) -> tuple[Plan | None, list[Problem]]:
     """Validate already-parsed YAML; return the plan or every problem found."""
     if not isinstance(source.data, dict):
@@ -488,7 +465,7 @@ def parse_plan(source: YamlSource) -> tuple[Plan | None, list[Problem]]:
     try:
         plan = Plan.model_validate(source.data)
     except ValidationError as exc:
-        return None, _pydantic_problems(exc, source) + problems
+        return None, pydantic_problems(exc, source, "docs/plan-schema.md") + problems
     if any(p.is_error for p in problems):
         return None, problems
     return plan, problems

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from reportgen.errors import Problem
 
@@ -151,3 +152,37 @@ def parse_yaml(
     if node is not None:
         _record(node, (), positions)
     return YamlSource(path or Path(display), display, data, positions), []
+
+
+def pydantic_problems(exc: ValidationError, source: YamlSource, reference: str) -> list[Problem]:
+    """Pydantic's errors as located problems, in words an analyst can act on.
+
+    ``reference`` names the document that lists the valid keys, so an unknown
+    key says where to look. Branch names pydantic adds for unions are dropped
+    from locations (they are not keys in the file) and repeats are removed.
+    """
+    fixes = {
+        "extra_forbidden": f"unknown key; check the spelling against {reference}",
+        "missing": "required field is missing",
+    }
+    problems: list[Problem] = []
+    seen: set[tuple[Loc, str]] = set()
+    for err in exc.errors():
+        loc: Loc = tuple(
+            p for p in err["loc"] if isinstance(p, int) or not ("[" in p or p.startswith("literal"))
+        )
+        msg = fixes.get(err["type"], err["msg"])
+        msg = msg.removeprefix("Value error, ")
+        given = err.get("input")
+        if (
+            err["type"] not in fixes
+            and "input" in err
+            and not isinstance(given, dict | list)
+            and "got " not in msg
+            and not (isinstance(given, str) and given in msg)
+        ):
+            msg += f" (got {given!r})"
+        if (loc, msg) not in seen:
+            seen.add((loc, msg))
+            problems.append(source.problem(loc, msg))
+    return problems
