@@ -140,8 +140,9 @@ def test_lang_title_and_display_title(built: tuple[bytes, int, Any]) -> None:
         assert bool(doc.Root.ViewerPreferences.DisplayDocTitle) is True
         assert bool(doc.Root.MarkInfo.Marked) is True
         assert str(doc.docinfo["/CreationDate"]).startswith("D:20191031")
-        meta = doc.open_metadata()
-        assert "pdfuaid:part" in str(meta) or meta.get("pdfuaid:part") == "1"
+        meta = dict(doc.open_metadata())
+        assert meta["{http://www.aiim.org/pdfua/ns/id/}part"] == "1"  # PDF/UA-1
+        assert meta["{http://purl.org/dc/elements/1.1/}title"] == "Board pack October 2019"
 
 
 def _walk_struct(node: Any, found: list[Any]) -> None:
