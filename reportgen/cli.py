@@ -128,6 +128,7 @@ def validate(project: Path, period: Period | None, strict: bool) -> None:
 
     started = time.perf_counter()
     loaded, problems, period = check_project(project, period=period)
+    problems = sorted([*problems, *_distribution_problems(project, loaded)])
     for problem in problems:
         click.echo(str(problem))
     errors = sum(1 for p in problems if p.is_error)
@@ -277,6 +278,18 @@ def run_command(project: Path, period: Period | None, dry_run: bool, jobs: int |
     result = scheduled_run(project, period=period, dry_run=dry_run, jobs=jobs)
     click.echo(f"{result.message}; log: {result.log_path}", err=result.status != 0)
     sys.exit(result.status)
+
+
+def _distribution_problems(project: Path, loaded: Any) -> list[Any]:
+    """distribution.yaml is checked too, against the plan's refs, when there is one."""
+    from reportgen.distribute.config import load_distribution
+
+    path = project / "inputs" / "distribution.yaml"
+    if not path.is_file():
+        return []
+    plan = loaded.plan if loaded is not None else None
+    _dist, problems = load_distribution(path, "inputs/distribution.yaml", plan=plan)
+    return problems
 
 
 @main.command("new")

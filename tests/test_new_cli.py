@@ -10,6 +10,7 @@ from reportgen.cli import main
 
 FILES = [
     "README.md",
+    "inputs/distribution.yaml",
     "inputs/kpis/kpis.csv",
     "inputs/notes/2025-06/rec-01.md",
     "inputs/notes/2025-06/rec-02.md",
