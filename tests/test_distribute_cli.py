@@ -11,9 +11,6 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner
-
-from reportgen.cli import main
-from reportgen.distribute.ledger import LEDGER_NAME
 from test_distribute_helpers import (
     EXPECTED,
     PERIOD,
@@ -26,6 +23,9 @@ from test_distribute_helpers import (
     tls_files,
     write_distribution,
 )
+
+from reportgen.cli import main
+from reportgen.distribute.ledger import LEDGER_NAME
 
 PASSWORD = "Zebra-Quux-7731-do-not-leak"
 USER = "pip-reports-login"

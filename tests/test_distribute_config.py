@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_distribute_helpers import PERIOD, WORKSTREAMS, make_build, write_yaml
 
 from reportgen.distribute import load_distribution, send_period
 from reportgen.distribute.config import Retry, is_loopback
@@ -15,7 +16,6 @@ from reportgen.errors import InputError
 from reportgen.load.plan import parse_plan
 from reportgen.load.yamlsource import parse_yaml
 from reportgen.periods import Period
-from test_distribute_helpers import PERIOD, WORKSTREAMS, make_build, write_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SHOWN = "inputs/distribution.yaml"

@@ -11,11 +11,6 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-
-from reportgen.distribute import Ledger, LedgerError, LockHeldError, project_lock, send_period
-from reportgen.distribute.ledger import LEDGER_NAME, Entry, PackRecord
-from reportgen.lock import LOCK_NAME
-from reportgen.periods import Period
 from test_distribute_helpers import (
     EXPECTED,
     PERIOD,
@@ -25,6 +20,11 @@ from test_distribute_helpers import (
     start_server,
     write_distribution,
 )
+
+from reportgen.distribute import Ledger, LedgerError, LockHeldError, project_lock, send_period
+from reportgen.distribute.ledger import LEDGER_NAME, Entry, PackRecord
+from reportgen.lock import LOCK_NAME
+from reportgen.periods import Period
 
 P = Period.parse(PERIOD)
 

@@ -8,10 +8,6 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-
-from reportgen.distribute import IntegrityError, Ledger, ManifestError, send_period
-from reportgen.distribute.ledger import LEDGER_NAME
-from reportgen.periods import Period
 from test_distribute_helpers import (
     EXPECTED,
     PERIOD,
@@ -22,6 +18,10 @@ from test_distribute_helpers import (
     start_server,
     write_distribution,
 )
+
+from reportgen.distribute import IntegrityError, Ledger, ManifestError, send_period
+from reportgen.distribute.ledger import LEDGER_NAME
+from reportgen.periods import Period
 
 P = Period.parse(PERIOD)
 
