@@ -20,6 +20,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -50,7 +51,7 @@ from reportgen.render.manifest import (
 )
 from reportgen.render.markdown import note_to_html
 from reportgen.render.packs import TEMPLATES, PackSpec, context_for, plan_packs
-from reportgen.render.pdf import PdfJob, render_many
+from reportgen.render.pdf import PdfJob, render_many, worker_pool
 from reportgen.render.resources import Resources, render_template
 
 Progress = Callable[[str, int, int], None]
@@ -201,23 +202,27 @@ def _special(point_type: str | None) -> SpecialCause | None:
 
 
 def draw_charts(
-    assessment: Assessment, cache: ChartCache, progress: Progress | None = None
+    assessment: Assessment,
+    cache: ChartCache,
+    progress: Progress | None = None,
+    pool: Executor | None = None,
 ) -> dict[str, ChartRef]:
-    """Each KPI's chart, drawn at most once per build and never if cached."""
-    specs = [(k, chart_spec(k)) for k in assessment.kpis]
-    todo = [(k, s) for k, s in specs if s is not None]
-    charts: dict[str, ChartRef] = {}
-    for i, (k, spec) in enumerate(todo, 1):
-        assert spec is not None
-        path = cache.get(spec)
-        charts[k.id] = ChartRef(
+    """Each KPI's chart, drawn at most once per build (in ``pool`` if given), never if cached."""
+    todo = [(k, spec) for k in assessment.kpis if (spec := chart_spec(k)) is not None]
+
+    def report(done: int, total: int) -> None:
+        if progress:
+            progress("charts", done, total)
+
+    paths = cache.get_many([spec for _, spec in todo], pool, report)
+    return {
+        k.id: ChartRef(
             src=path.name,
             alt=k.summary,
             caption=f"KPI {k.id}: {k.title}. {upper_first(k.target.label)}.",
         )
-        if progress:
-            progress("charts", i, len(todo))
-    return charts
+        for (k, _), path in zip(todo, paths, strict=True)
+    }
 
 
 def _notes(assessment: Assessment) -> tuple[dict[str, Markup], list[str]]:
@@ -264,6 +269,15 @@ def _load_pack_index(path: Path) -> dict[str, dict[str, str]]:
 
 def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the packs ``options`` ask for; see the module docstring."""
+    # One pool of --jobs workers (default: all cores) draws the charts and
+    # lays out the PDFs; its processes start only if there is work for them.
+    with worker_pool(options.jobs) as pool:
+        return _build(root, options, progress, pool)
+
+
+def _build(
+    root: Path, options: BuildOptions, progress: Progress | None, pool: Executor | None
+) -> BuildReport:
     started = time.perf_counter()
     root = root.resolve()
     project, period = load_for_period(root, options.period, options.as_of)
@@ -275,7 +289,7 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
 
     cache = ChartCache(outputs_root / CACHE_DIR / "charts")
     cache.directory.mkdir(parents=True, exist_ok=True)
-    charts = draw_charts(assessment, cache, progress)
+    charts = draw_charts(assessment, cache, progress, pool)
     report.charts_drawn, report.charts_reused = cache.draws, cache.hits
     notes, note_warnings = _notes(assessment)
     report.warnings.extend(note_warnings)
@@ -308,8 +322,12 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
         jobs.append(PdfJob(html, staging / spec.path, cache.directory, policy, created))
         job_specs.append((spec, html_sha))
 
+    def laid_out(n: int) -> None:
+        if progress:
+            progress("packs", len(reused) + n, len(specs))
+
     try:
-        results = render_many(jobs, options.jobs) if jobs else []
+        results = render_many(jobs, options.jobs, pool=pool, done=laid_out) if jobs else []
         failed = [r for r in results if not r.ok]
         if failed:
             lines = "; ".join(f"{r.path.relative_to(staging)}: {r.error}" for r in failed)
@@ -324,8 +342,6 @@ def build(root: Path, options: BuildOptions, progress: Progress | None = None) -
             result.path.replace(final)
             index[spec.path] = {"html": html_sha, "pdf": result.sha256, "pages": str(result.pages)}
             report.outputs.append(_output(spec, result.pages, final))
-            if progress:
-                progress("packs", len(report.outputs), len(specs))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     for spec, _html_sha, pages in reused:

@@ -29,10 +29,10 @@ def spec(title: str, last: float) -> ChartSpec:
 
 
 def test_get_many_draws_each_missing_chart_once_in_the_pool(tmp_path: Path) -> None:
-    cache = ChartCache(tmp_path / "charts")
-    cache.directory.mkdir()
+    (tmp_path / "charts").mkdir()
     a, b, c = spec("A", 60), spec("B", 61), spec("C", 62)
-    cache.get(a)  # drawn by an earlier build
+    ChartCache(tmp_path / "charts").get(a)  # drawn by an earlier build
+    cache = ChartCache(tmp_path / "charts")
     seen: list[tuple[int, int]] = []
     with ProcessPoolExecutor(max_workers=2) as pool:
         paths = cache.get_many([a, b, c, b], pool, lambda d, t: seen.append((d, t)))

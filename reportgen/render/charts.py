@@ -28,6 +28,8 @@ import hashlib
 import io
 import json
 import math
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -449,3 +451,48 @@ class ChartCache:
         atomic_write_bytes(path, draw_chart(spec))
         self.draws += 1
         return path
+
+    def get_many(
+        self,
+        specs: Sequence[ChartSpec],
+        pool: Executor | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[Path]:
+        """The PNGs for ``specs``, drawing the missing ones (in ``pool``'s workers if given).
+
+        Drawing is CPU-bound matplotlib, so a build with many new charts
+        draws them in its worker processes, all cores at once. Each distinct
+        chart is drawn once even if several specs are equal. ``progress(done,
+        total)`` is called as charts are found or drawn.
+        """
+        paths = [self.path_for(spec) for spec in specs]
+        missing: dict[Path, ChartSpec] = {}
+        for spec, path in zip(specs, paths, strict=True):
+            if path in missing or path.is_file():
+                self.hits += 1
+            else:
+                missing[path] = spec
+        total, done = len(specs), len(specs) - len(missing)
+        if progress and done:
+            progress(done, total)
+        if pool is None:
+            for path, spec in missing.items():
+                draw_chart_file(spec, path)
+                self.draws += 1
+                done += 1
+                if progress:
+                    progress(done, total)
+            return paths
+        futures = [pool.submit(draw_chart_file, spec, path) for path, spec in missing.items()]
+        for future in as_completed(futures):
+            future.result()
+            self.draws += 1
+            done += 1
+            if progress:
+                progress(done, total)
+        return paths
+
+
+def draw_chart_file(spec: ChartSpec, path: Path) -> None:
+    """Draw ``spec`` into ``path`` atomically (a top-level function, for worker processes)."""
+    atomic_write_bytes(path, draw_chart(spec))

@@ -21,8 +21,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -234,9 +234,10 @@ class PdfJobResult:
         return self.error is None
 
 
-# Image caches for the current render_many call, one per build folder. Reset
-# at the start of every call (and in every new worker) so a file changed
-# between two builds in one long-lived process is never served stale.
+# Image caches for the current render_many call (or worker_pool: one build),
+# one per build folder. Reset at the start of every call (and in every new
+# worker) so a file changed between two builds in one long-lived process is
+# never served stale.
 _IMAGE_CACHES: dict[Path, dict[str, Any]] = {}
 
 
@@ -285,27 +286,67 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def render_many(jobs: Sequence[PdfJob], workers: int | None = None) -> list[PdfJobResult]:
-    """Render every job, in parallel processes when ``workers`` > 1.
+@contextmanager
+def worker_pool(workers: int | None = None) -> Iterator[Executor | None]:
+    """One pool of worker processes for a whole build (None when one process will do).
+
+    Charts and PDFs share it, so each worker imports and warms up once per
+    build rather than once per stage or per document. Processes start on the
+    first job submitted: a build with nothing to draw or lay out starts none.
+    """
+    count = default_workers() if workers is None else max(1, workers)
+    if count <= 1:
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=count, initializer=_warm_up) as pool:
+        yield pool
+
+
+def render_many(
+    jobs: Sequence[PdfJob],
+    workers: int | None = None,
+    *,
+    pool: Executor | None = None,
+    done: Callable[[int], None] | None = None,
+) -> list[PdfJobResult]:
+    """Render every job, in parallel processes when ``workers`` > 1 or in ``pool``.
 
     Results come back in the order of ``jobs``. A failing job does not stop
     the others: its result carries the error and its file is left as it was.
     Layout is CPU-bound Python, so threads would not help; processes do, up
     to the number of cores. Longest documents are started first so that one
-    big pack does not finish alone at the end.
+    big pack does not finish alone at the end. ``done(n)`` is called as each
+    document finishes (n so far), for progress. ``pool`` (from
+    :func:`worker_pool`) is used as is and left running for the caller.
     """
+    if pool is not None:
+        return _render_in(pool, jobs, done)
     count = default_workers() if workers is None else max(1, workers)
     count = min(count, len(jobs))
     if count <= 1:
         _IMAGE_CACHES.clear()
         try:
-            return [_run_job(job) for job in jobs]
+            results = []
+            for job in jobs:
+                results.append(_run_job(job))
+                if done:
+                    done(len(results))
+            return results
         finally:
             _IMAGE_CACHES.clear()
+    with worker_pool(count) as own:
+        assert own is not None
+        return _render_in(own, jobs, done)
+
+
+def _render_in(
+    pool: Executor, jobs: Sequence[PdfJob], done: Callable[[int], None] | None
+) -> list[PdfJobResult]:
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].html))
+    futures = {pool.submit(_run_job, jobs[i]): i for i in order}
     results: dict[int, PdfJobResult] = {}
-    with ProcessPoolExecutor(max_workers=count, initializer=_warm_up) as pool:
-        futures = {i: pool.submit(_run_job, jobs[i]) for i in order}
-        for i, future in futures.items():
-            results[i] = future.result()
+    for future in as_completed(futures):
+        results[futures[future]] = future.result()
+        if done:
+            done(len(results))
     return [results[i] for i in range(len(jobs))]
