@@ -264,9 +264,8 @@ def test_shipped_example_is_valid_and_routes_every_pack(tmp_path: Path) -> None:
     board = {"board-pack-2019-10.pdf", "rag-summary-2019-10.pdf"}
     assert got["board.chair@example.org"] == board
     assert got["dcs@example.org"] == board | recs
-    assert got["programme.lead@example.org"] == board | recs | {
-        f"{w}-2019-10.pdf" for w in WORKSTREAMS
-    }
+    # The board pack holds every section; more would pass the 10 MB limit.
+    assert got["programme.lead@example.org"] == board
     assert got["partnerships@example.org"] == {
         "partnerships-2019-10.pdf",
         "rec-09.pdf",
