@@ -15,7 +15,7 @@ from build_project import NOTE_2, big_kpi_csv, big_plan_yaml, write_project
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from reportgen.build import BuildError, run_build
+from reportgen.build import run_build
 from reportgen.cli import main
 from reportgen.errors import InputError
 from reportgen.periods import Period
@@ -258,10 +258,6 @@ def test_unknown_only_value_is_an_error(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p")
     with pytest.raises(Exception, match="--only 99"):
         run_build(root, period=P("2019-10"), only=["99"])
-
-
-def test_build_error_type_is_exported() -> None:
-    assert issubclass(BuildError, Exception)
 
 
 def test_example_plan_summary_is_one_page_and_workstream_packs_are_isolated(
