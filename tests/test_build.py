@@ -15,7 +15,7 @@ from build_project import NOTE_2, big_kpi_csv, big_plan_yaml, write_project
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from reportgen.build import run_build
+from reportgen.build import BuildError, run_build
 from reportgen.cli import main
 from reportgen.errors import InputError
 from reportgen.periods import Period
@@ -292,3 +292,27 @@ def test_example_plan_summary_is_one_page_and_workstream_packs_are_isolated(
                     assert snippet in text, (ws, action.ref)
                 elif len(snippet) >= 35:
                     assert snippet not in text, (ws, action.ref)
+
+
+def test_a_pack_that_fails_to_lay_out_replaces_nothing(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p")
+    run_build(root, period=P("2019-10"), packs=["summary", "recommendation"], jobs=1)
+    out = root / "outputs/2019-10"
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    # A real layout failure: nesting deep enough to exhaust WeasyPrint's recursion.
+    (root / "templates").mkdir()
+    (root / "templates" / "summary.html").write_text(
+        '{% extends "pack.html" %}{% block content %}'
+        + "<div>" * 3000
+        + "deep"
+        + "</div>" * 3000
+        + "{% endblock %}"
+    )
+    # ...while the recommendation reports change and do lay out fine.
+    note = root / "inputs/notes/2019-10/rec-01.md"
+    note.write_text(note.read_text() + "\nA late addition to the note.\n")
+    with pytest.raises(BuildError, match="rag-summary-2019-10.pdf"):
+        run_build(root, period=P("2019-10"), packs=["summary", "recommendation"], jobs=2)
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before  # the new report for recommendation 1 was not moved in
+    assert not list(out.glob(".staging-*"))
