@@ -81,9 +81,7 @@ def naive_build(root: Path, out: Path) -> dict[str, Any]:
     period = choose_period(project, None, None)
     assessment = assess(project, period, None)
     specs = plan_packs(assessment, ("all",))
-    notes = {
-        r.ref: note_to_html(r.note.body).html for r in assessment.recommendations if r.note
-    }
+    notes = {r.ref: note_to_html(r.note.body).html for r in assessment.recommendations if r.note}
     built = build_date()
     created = datetime(built.year, built.month, built.day, tzinfo=UTC)
     resources = Resources.for_project(root)

@@ -77,9 +77,11 @@ def build_cmd(project: Path, jobs: int | None) -> list[str]:
 
 def _parse_summary(text: str) -> dict[str, Any]:
     match = SUMMARY.search(text)
-    return {k: float(v) if k == "seconds" else int(v) for k, v in match.groupdict().items()} if (
-        match
-    ) else {}
+    return (
+        {k: float(v) if k == "seconds" else int(v) for k, v in match.groupdict().items()}
+        if (match)
+        else {}
+    )
 
 
 def _record(m: Measurement) -> dict[str, Any]:
@@ -138,8 +140,15 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
             )
             if not args.skip_naive:
                 naive_out = scratch / f"naive-{i}"
-                step("naive", [sys.executable, str(ROOT / "bench" / "naive.py"), str(example),
-                               str(naive_out)])
+                step(
+                    "naive",
+                    [
+                        sys.executable,
+                        str(ROOT / "bench" / "naive.py"),
+                        str(example),
+                        str(naive_out),
+                    ],
+                )
                 shutil.rmtree(naive_out, ignore_errors=True)
         # The last full build is in place: now change one note at a time.
         note = _note_to_edit(example)
@@ -180,6 +189,7 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
             "seconds": _stats(rs, "seconds"),
             "peak_pss_mb": _stats(rs, "peak_pss_mb"),
             "peak_rss_sum_mb": _stats(rs, "peak_rss_sum_mb"),
+            "hwm_sum_mb": _stats(rs, "hwm_sum_mb"),
             "max_process_rss_mb": _stats(rs, "max_process_rss_mb"),
             "build": rs[-1]["build"],
         }
@@ -229,7 +239,8 @@ def table(result: dict[str, Any]) -> str:
             continue
         r = s[name]
         b = r["build"]
-        what = f"{b.get('packs', '?')}/{b.get('pages', '?')}/{b.get('laid_out', b.get('packs', '?'))}"
+        laid_out = b.get("laid_out", b.get("packs", "?"))
+        what = f"{b.get('packs', '?')}/{b.get('pages', '?')}/{laid_out}"
         lines.append(
             f"{name:8s} {r['runs']:4d} {r['seconds']['median']:9.1f} {r['seconds']['min']:7.1f} "
             f"{r['seconds']['max']:7.1f} {r['peak_pss_mb']['max']:12.0f} "
