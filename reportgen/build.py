@@ -176,7 +176,7 @@ def chart_spec(k: KpiResult) -> ChartSpec | None:
         special = tuple(_special(pt.point_type) if pt else None for pt in pts)
     unit = k.unit or "number"
     return ChartSpec(
-        title=f"KPI {k.id}: {k.title}",
+        title=_chart_title(k),
         periods=periods,
         values=tuple(v for _, v in k.series),
         unit=unit,
@@ -189,6 +189,14 @@ def chart_spec(k: KpiResult) -> ChartSpec | None:
         upper=upper,
         special=special,
     )
+
+
+def _chart_title(k: KpiResult, limit: int = 72) -> str:
+    """Short enough to sit beside "Higher is better"; the caption has the full title."""
+    title = f"KPI {k.id}: {k.title}"
+    if len(title) <= limit:
+        return title
+    return title[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _special(point_type: str | None) -> SpecialCause | None:
@@ -270,8 +278,8 @@ def _load_pack_index(path: Path) -> dict[str, dict[str, str]]:
 def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the packs ``options`` ask for; see the module docstring."""
     # One pool of --jobs workers (default: all cores) draws the charts and
-    # lays out the PDFs; its processes start only if there is work for them.
-    with worker_pool(options.jobs) as pool:
+    # lays out the PDFs; the workers warm up while this process loads.
+    with worker_pool(options.jobs, eager=True) as pool:
         return _build(root, options, progress, pool)
 
 
