@@ -287,18 +287,22 @@ def default_workers() -> int:
 
 
 @contextmanager
-def worker_pool(workers: int | None = None) -> Iterator[Executor | None]:
+def worker_pool(workers: int | None = None, *, eager: bool = False) -> Iterator[Executor | None]:
     """One pool of worker processes for a whole build (None when one process will do).
 
     Charts and PDFs share it, so each worker imports and warms up once per
     build rather than once per stage or per document. Processes start on the
-    first job submitted: a build with nothing to draw or lay out starts none.
+    first job submitted, or at once with ``eager``, so that their warm-up
+    overlaps the caller's own work (loading and assessing) instead of
+    delaying the first chart.
     """
     count = default_workers() if workers is None else max(1, workers)
     if count <= 1:
         yield None
         return
     with ProcessPoolExecutor(max_workers=count, initializer=_warm_up) as pool:
+        if eager:
+            pool.submit(os.getpid)  # starts every worker (fork context starts all at once)
         yield pool
 
 
