@@ -281,7 +281,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="one run of each (a smoke run)")
     parser.add_argument("--repeats", type=int, default=3, help="runs of full/note/naive")
-    parser.add_argument("--big-repeats", type=int, default=2, help="runs of the 10x plan")
+    parser.add_argument(
+        "--big-repeats", type=int, default=1, help="runs of the 10x plan (about 3 min each)"
+    )
     parser.add_argument("--factor", type=int, default=10, help="size of the synthetic plan")
     parser.add_argument("--jobs", type=int, default=None, help="passed to reportgen build")
     parser.add_argument("--source", type=Path, default=ROOT, help="project to benchmark")

@@ -7,6 +7,7 @@ build reports progress while it works.
 
 from __future__ import annotations
 
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -96,6 +97,17 @@ def test_render_many_in_a_shared_pool_reports_each_document(tmp_path: Path) -> N
 def test_one_worker_means_no_pool() -> None:
     with worker_pool(1) as pool:
         assert pool is None
+
+
+def test_eager_pool_starts_its_workers_before_any_job() -> None:
+    before = set(multiprocessing.active_children())
+    with worker_pool(2, eager=True) as pool:
+        assert pool is not None
+        started = set(multiprocessing.active_children()) - before
+        assert len(started) == 2
+    with worker_pool(2) as lazy:
+        assert lazy is not None
+        assert set(multiprocessing.active_children()) - before == set()
 
 
 @pytest.mark.slow
