@@ -8,6 +8,7 @@ copies of its source, so a benchmark result is never about a broken input.
 from __future__ import annotations
 
 import importlib.util
+import struct
 import sys
 from collections import Counter
 from pathlib import Path
@@ -15,20 +16,28 @@ from types import ModuleType
 
 import pytest
 
+from reportgen.build import BuildReport
 from reportgen.load.project import load_project, read_project
 from reportgen.newproject import create_project
+from reportgen.periods import Period, period_range
+from reportgen.render.charts import DPI, FIG_SIZE_IN, ChartSpec
+from reportgen.render.manifest import ManifestOutput
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
-def _synthetic() -> ModuleType:
+def _bench(name: str) -> ModuleType:
     # bench/ is not part of the installed package: load it from the checkout.
-    spec = importlib.util.spec_from_file_location("bench_synthetic", BENCH / "synthetic.py")
+    spec = importlib.util.spec_from_file_location(f"bench.{name}", BENCH / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def _synthetic() -> ModuleType:
+    return _bench("synthetic")
 
 
 def test_synthetic_project_is_valid_and_n_copies(tmp_path: Path) -> None:
@@ -77,3 +86,38 @@ def test_synthetic_refuses_to_overwrite(tmp_path: Path) -> None:
     synthetic.write_synthetic_project(source, tmp_path / "big", factor=1)
     with pytest.raises(FileExistsError):
         synthetic.write_synthetic_project(source, tmp_path / "big", factor=2)
+
+
+def test_run_reads_the_build_summary_line(tmp_path: Path) -> None:
+    # The benchmark reads its counts from the line every build ends with.
+    run = _bench("run")
+    report = BuildReport(period=Period(2020, 3), out_dir=tmp_path)
+    report.outputs = [
+        ManifestOutput("a.pdf", "board", None, "Board pack", 40, "0" * 64, 1),
+        ManifestOutput("b.pdf", "summary", None, "RAG summary", 2, "0" * 64, 1),
+    ]
+    report.rendered, report.reused = 1, 1
+    report.charts_drawn, report.charts_reused = 3, 42
+    report.seconds = 12.34
+    parsed = run._parse_summary(report.summary_line())
+    assert parsed == {
+        "packs": 2,
+        "pages": 42,
+        "laid_out": 1,
+        "unchanged": 1,
+        "drawn": 3,
+        "cached": 42,
+        "seconds": 12.3,
+    }
+
+
+def test_naive_chart_is_a_png_of_the_chart_size(tmp_path: Path) -> None:
+    naive = _bench("naive")
+    periods = tuple(period_range(Period(2019, 4), Period(2019, 9)))
+    spec = ChartSpec("KPI 1: Timely", periods, (50, 52, None, 55, 58, 60), unit="percent")
+    naive.draw_naive(spec, tmp_path / "c.png")
+    data = (tmp_path / "c.png").read_bytes()
+    assert data.startswith(b"\x89PNG")
+    width, height = struct.unpack(">II", data[16:24])
+    # tight_layout changes the margins, never the figure size.
+    assert (width, height) == (round(FIG_SIZE_IN[0] * DPI), round(FIG_SIZE_IN[1] * DPI))
