@@ -8,6 +8,8 @@ build reports progress while it works.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from reportgen.periods import Period, period_range
 from reportgen.render.charts import ChartCache, ChartSpec, draw_chart
 from reportgen.render.fetcher import FetchPolicy
 from reportgen.render.fonts import font_files
-from reportgen.render.pdf import PdfJob, render_many, worker_pool
+from reportgen.render.pdf import PdfJob, RenderError, render_many, worker_pool
 
 PERIODS = tuple(period_range(Period(2019, 4), Period(2019, 9)))
 
@@ -139,3 +141,12 @@ def test_build_reports_progress_and_a_summary_line(tmp_path: Path) -> None:
         report.charts_drawn,
         report.charts_drawn,
     )
+
+
+def test_a_killed_worker_is_a_render_error_not_a_traceback(tmp_path: Path) -> None:
+    with worker_pool(2) as pool:
+        assert pool is not None
+        victim = pool.submit(os.getpid).result()  # a worker's pid
+        os.kill(victim, signal.SIGKILL)
+        with pytest.raises(RenderError, match="worker process stopped"):
+            render_many(_jobs(tmp_path, 2), pool=pool)

@@ -23,6 +23,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -347,10 +348,17 @@ def _render_in(
     pool: Executor, jobs: Sequence[PdfJob], done: Callable[[int], None] | None
 ) -> list[PdfJobResult]:
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].html))
-    futures = {pool.submit(_run_job, jobs[i]): i for i in order}
     results: dict[int, PdfJobResult] = {}
-    for future in as_completed(futures):
-        results[futures[future]] = future.result()
-        if done:
-            done(len(results))
+    try:
+        futures = {pool.submit(_run_job, jobs[i]): i for i in order}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            if done:
+                done(len(results))
+    except BrokenProcessPool as exc:
+        # A worker was killed (most often by the kernel, out of memory).
+        raise RenderError(
+            f"a PDF worker process stopped unexpectedly after {len(results)} of {len(jobs)} "
+            "documents (often: out of memory); try again with fewer workers (--jobs 1)"
+        ) from exc
     return [results[i] for i in range(len(jobs))]
