@@ -21,6 +21,7 @@ import shutil
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -222,7 +223,13 @@ def draw_charts(
         if progress:
             progress("charts", done, total)
 
-    paths = cache.get_many([spec for _, spec in todo], pool, report)
+    try:
+        paths = cache.get_many([spec for _, spec in todo], pool, report)
+    except BrokenProcessPool as exc:
+        raise BuildError(
+            "a chart worker process stopped unexpectedly (often: out of memory); "
+            "try again with fewer workers (--jobs 1)"
+        ) from exc
     return {
         k.id: ChartRef(
             src=path.name,

@@ -17,7 +17,8 @@ import pytest
 from build_project import write_project
 from pypdf import PdfReader
 
-from reportgen.build import run_build
+from reportgen.assess.engine import assess
+from reportgen.build import BuildError, draw_charts, load_for_period, run_build
 from reportgen.periods import Period, period_range
 from reportgen.render.charts import ChartCache, ChartSpec, draw_chart
 from reportgen.render.fetcher import FetchPolicy
@@ -150,3 +151,16 @@ def test_a_killed_worker_is_a_render_error_not_a_traceback(tmp_path: Path) -> No
         os.kill(victim, signal.SIGKILL)
         with pytest.raises(RenderError, match="worker process stopped"):
             render_many(_jobs(tmp_path, 2), pool=pool)
+
+
+def test_a_killed_chart_worker_is_a_build_error(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj")
+    project, period = load_for_period(root, Period.parse("2019-10"), None)
+    assessment = assess(project, period, None)
+    cache = ChartCache(tmp_path / "charts")
+    cache.directory.mkdir()
+    with worker_pool(2) as pool:
+        assert pool is not None
+        os.kill(pool.submit(os.getpid).result(), signal.SIGKILL)
+        with pytest.raises(BuildError, match="chart worker process stopped"):
+            draw_charts(assessment, cache, pool=pool)
