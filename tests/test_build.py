@@ -316,3 +316,17 @@ def test_a_pack_that_fails_to_lay_out_replaces_nothing(tmp_path: Path) -> None:
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before  # the new report for recommendation 1 was not moved in
     assert not list(out.glob(".staging-*"))
+
+
+def test_workstream_packs_do_not_depend_on_leads_notes(tmp_path: Path) -> None:
+    # A note covers the whole recommendation (other workstreams' actions too),
+    # so workstream packs point to it and are not laid out again when it changes.
+    root = write_project(tmp_path / "p")
+    run_build(root, period=P("2019-10"), packs=["workstream", "recommendation"])
+    text = " ".join(text_of(root / "outputs/2019-10/workstreams/workforce-2019-10.pdf"))
+    assert "sixth month running" not in text
+    assert "commentary on this recommendation as a whole is in the board pack" in text
+    note = root / "inputs/notes/2019-10/rec-01.md"
+    note.write_text(note.read_text() + "\nA late addition.\n")
+    report = run_build(root, period=P("2019-10"), packs=["workstream", "recommendation"])
+    assert (report.rendered, report.reused) == (1, 3)  # only recommendation 1's report

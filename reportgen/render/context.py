@@ -51,6 +51,7 @@ class Section:
     note_html: Markup | None
     changes: tuple[Change, ...]
     hidden_actions: int = 0
+    commentary_elsewhere: bool = False
 
 
 @dataclass(frozen=True)

@@ -119,9 +119,12 @@ def _section(
         actions=actions,
         kpis=result.kpis,
         charts={k.id: charts[k.id] for k in result.kpis if k.id in charts},
-        note_html=notes.get(result.ref),
+        # A lead's note covers the whole recommendation, other workstreams'
+        # actions included, so a workstream pack points to it instead.
+        note_html=None if workstream is not None else notes.get(result.ref),
         changes=changes,
         hidden_actions=len(result.actions) - len(actions),
+        commentary_elsewhere=workstream is not None and result.note is not None,
     )
 
 
