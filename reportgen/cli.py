@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from reportgen import __version__
-from reportgen.errors import InputError, ReportgenError
+from reportgen.errors import InputError, ReportgenError, sort_problems
 from reportgen.periods import Period
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -128,7 +128,7 @@ def validate(project: Path, period: Period | None, strict: bool) -> None:
 
     started = time.perf_counter()
     loaded, problems, period = check_project(project, period=period)
-    problems = sorted([*problems, *_distribution_problems(project, loaded)])
+    problems = sort_problems([*problems, *_distribution_problems(project, loaded)])
     for problem in problems:
         click.echo(str(problem))
     errors = sum(1 for p in problems if p.is_error)

@@ -36,6 +36,11 @@ class Problem:
             return f"{where}: {self.field}: {label}{self.message}"
         return f"{where}: {label}{self.message}"
 
+    @classmethod
+    def whole_file(cls, path: str, message: str, severity: Severity = "error") -> Problem:
+        """A problem with a file as a whole (empty, unreadable, misnamed): no line."""
+        return cls(path, None, None, None, message, severity)
+
     @property
     def is_error(self) -> bool:
         return self.severity == "error"

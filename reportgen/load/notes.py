@@ -255,12 +255,10 @@ def load_note_file(
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         return None, [
-            Problem(
-                display, None, None, None, f"not UTF-8 text ({exc.reason}); save the note as UTF-8"
-            )
+            Problem.whole_file(display, f"not UTF-8 text ({exc.reason}); save the note as UTF-8")
         ]
     except OSError as exc:
-        return None, [Problem(display, None, None, None, f"cannot read: {exc.strerror}")]
+        return None, [Problem.whole_file(display, f"cannot read: {exc.strerror}")]
     m = NOTE_NAME.match(path.name)
     file_ref = str(int(m.group(1))) if m else None
     return parse_note(text, display, plan, folder_period, file_ref)
@@ -286,11 +284,8 @@ def load_notes(
             continue
         if entry.is_file():
             problems.append(
-                Problem(
+                Problem.whole_file(
                     shown,
-                    None,
-                    None,
-                    None,
                     f"not read: notes belong in a month folder, as {display_dir}/YYYY-MM/rec-NN.md",
                     _severity(entry),
                 )
@@ -299,9 +294,7 @@ def load_notes(
         folder_period = _folder_period(entry.name)
         if folder_period is None:
             problems.append(
-                Problem(
-                    shown, None, None, None, "folder name must be a month as YYYY-MM (e.g. 2019-11)"
-                )
+                Problem.whole_file(shown, "folder name must be a month as YYYY-MM (e.g. 2019-11)")
             )
             continue
         for path in sorted(entry.iterdir()):
@@ -310,11 +303,8 @@ def load_notes(
                 continue
             if not NOTE_NAME.match(path.name):
                 problems.append(
-                    Problem(
+                    Problem.whole_file(
                         display,
-                        None,
-                        None,
-                        None,
                         "not read: note file names are rec-NN.md (e.g. rec-03.md); rename it",
                         _severity(path),
                     )

@@ -65,11 +65,8 @@ def load_project(
     plan_path = root / PLAN
     if not plan_path.is_file():
         return None, [
-            Problem(
+            Problem.whole_file(
                 PLAN,
-                None,
-                None,
-                None,
                 "file not found; every project needs its plan in inputs/plan.yaml "
                 "('reportgen new DIR' writes a commented example)",
             )
@@ -129,11 +126,8 @@ def _load_kpis(root: Path, plan: Plan) -> tuple[list[DataPoint], list[Problem], 
             continue
         if path.is_dir() or path.suffix.lower() not in KPI_SUFFIXES:
             problems.append(
-                Problem(
+                Problem.whole_file(
                     display,
-                    None,
-                    None,
-                    None,
                     "not read: KPI data files are .csv or .xlsx",
                     "warning",
                 )

@@ -67,11 +67,8 @@ def _split_header(
     filled = [r for r in records if not all(_blank(c) for c in r.cells)]
     if not filled:
         return None, [
-            Problem(
+            Problem.whole_file(
                 display,
-                None,
-                None,
-                None,
                 "the file is empty; it needs a header row (e.g. kpi,period,value) "
                 "and one row per value",
             )
@@ -98,22 +95,16 @@ def read_table(path: Path, display: str) -> tuple[Table | None, list[Problem]]:
         records, problems = _read_csv(path, display)
     elif suffix == ".xls":
         return None, [
-            Problem(
+            Problem.whole_file(
                 display,
-                None,
-                None,
-                None,
                 "old-style Excel .xls files are not read; in Excel use "
                 "File > Save As > Excel Workbook (.xlsx) or CSV UTF-8",
             )
         ]
     else:
         return None, [
-            Problem(
+            Problem.whole_file(
                 display,
-                None,
-                None,
-                None,
                 f"unsupported file type {suffix or '(no extension)'!r}; "
                 "save the data as .csv (CSV UTF-8) or .xlsx",
             )
@@ -176,16 +167,13 @@ def _read_csv(path: Path, display: str) -> tuple[list[Row] | None, list[Problem]
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return None, [Problem(display, None, None, None, "file not found")]
+        return None, [Problem.whole_file(display, "file not found")]
     except OSError as exc:
-        return None, [Problem(display, None, None, None, f"cannot read the file: {exc.strerror}")]
+        return None, [Problem.whole_file(display, f"cannot read the file: {exc.strerror}")]
     if data.startswith(_ZIP_MAGIC):
         return None, [
-            Problem(
+            Problem.whole_file(
                 display,
-                None,
-                None,
-                None,
                 "this is an Excel workbook with a .csv name; rename it to .xlsx "
                 "or save it from Excel as CSV UTF-8",
             )
@@ -243,16 +231,13 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[Row] | None, list[Problem
     from openpyxl.utils.exceptions import InvalidFileException
 
     if not path.exists():
-        return None, [Problem(display, None, None, None, "file not found")]
+        return None, [Problem.whole_file(display, "file not found")]
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         return None, [
-            Problem(
+            Problem.whole_file(
                 display,
-                None,
-                None,
-                None,
                 f"cannot open the workbook ({type(exc).__name__}: {exc}); "
                 "check it opens in Excel and save it again as .xlsx",
             )
@@ -270,11 +255,8 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[Row] | None, list[Problem
         if ignored:
             names = ", ".join(repr(t) for t in ignored)
             problems.append(
-                Problem(
+                Problem.whole_file(
                     display,
-                    None,
-                    None,
-                    None,
                     f"only the first sheet ({sheets[0].title!r}) is read; sheet(s) {names} "
                     "also hold data and were ignored; move the data to the first sheet "
                     "or into its own file",

@@ -268,11 +268,8 @@ def load_update_file(
     period = update_period(path.name)
     if period is None:
         return [], [
-            Problem(
+            Problem.whole_file(
                 display,
-                None,
-                None,
-                None,
                 "not read: update files are named for their month, e.g. 2019-11.csv",
             )
         ]
@@ -292,11 +289,8 @@ def load_update_file(
         return [], problems
     if not table.rows:
         problems.append(
-            Problem(
+            Problem.whole_file(
                 display,
-                None,
-                None,
-                None,
                 "no updates in the file; add one row per action",
                 "warning",
             )
@@ -322,11 +316,8 @@ def load_updates(
         if path.suffix.lower() != ".csv":
             severity: Severity = "error" if path.suffix.lower() in (".xlsx", ".xls") else "warning"
             problems.append(
-                Problem(
+                Problem.whole_file(
                     display,
-                    None,
-                    None,
-                    None,
                     "not read: action updates are CSV files named for their "
                     "month, e.g. 2019-11.csv",
                     severity,

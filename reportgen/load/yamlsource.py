@@ -123,9 +123,9 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[YamlSource | None
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        return None, [Problem(shown, None, None, None, "file not found")]
+        return None, [Problem.whole_file(shown, "file not found")]
     except UnicodeDecodeError as exc:
-        return None, [Problem(shown, None, None, None, f"not UTF-8 text ({exc.reason})")]
+        return None, [Problem.whole_file(shown, f"not UTF-8 text ({exc.reason})")]
     return parse_yaml(text, shown, path)
 
 
@@ -147,7 +147,7 @@ def parse_yaml(
         what = " ".join(x for x in (exc.context, exc.problem) if x)
         return None, [Problem(display, line, col, None, f"invalid YAML: {what}")]
     except yaml.YAMLError as exc:
-        return None, [Problem(display, None, None, None, f"invalid YAML: {exc}")]
+        return None, [Problem.whole_file(display, f"invalid YAML: {exc}")]
     positions: dict[Loc, tuple[int, int]] = {}
     if node is not None:
         _record(node, (), positions)
