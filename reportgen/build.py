@@ -33,11 +33,11 @@ from reportgen import __version__
 from reportgen.assess.engine import Assessment, assess
 from reportgen.assess.kpis import KpiResult
 from reportgen.assess.targets import upper_first
+from reportgen.atomic import atomic_write_text
 from reportgen.errors import ReportgenError
 from reportgen.load.project import latest_data_period, period_warnings, read_project
 from reportgen.load.records import Project
 from reportgen.periods import Period
-from reportgen.render.atomic import atomic_write_text
 from reportgen.render.charts import ChartCache, ChartSpec, SpecialCause
 from reportgen.render.context import ChartRef
 from reportgen.render.fetcher import FetchPolicy

@@ -14,7 +14,7 @@ import jinja2
 import pytest
 
 from reportgen.periods import Period
-from reportgen.render.atomic import atomic_write_bytes
+from reportgen.atomic import atomic_write_bytes
 from reportgen.render.resources import (
     ResourceNotFound,
     Resources,

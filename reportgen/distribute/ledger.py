@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from reportgen.atomic import fsync_dir
 from reportgen.distribute.errors import DistributionError
 
 LEDGER_NAME = "deliveries.jsonl"
@@ -156,7 +157,7 @@ class Ledger:
         finally:
             os.close(fd)
         if new:
-            _fsync_dir(self.path.parent)
+            fsync_dir(self.path.parent)
 
     def _repair_tail(self) -> None:
         # Cut a torn last line off so the next record starts on its own line.
@@ -184,19 +185,6 @@ class Ledger:
                 )
         except FileNotFoundError:
             return
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def summarise(entries: Iterable[Entry]) -> dict[str, int]:

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from reportgen.atomic import atomic_write_bytes
 from reportgen.periods import Period
-from reportgen.render.atomic import atomic_write_bytes
 from reportgen.render.formatting import format_value
 
 Direction = Literal["higher", "lower", "neither"]

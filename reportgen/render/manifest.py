@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
+from reportgen.atomic import atomic_write_text
 from reportgen.errors import ReportgenError
-from reportgen.render.atomic import atomic_write_text
 
 OutputKind = Literal["summary", "recommendation", "board", "workstream"]
 OUTPUT_KINDS: tuple[str, ...] = get_args(OutputKind)

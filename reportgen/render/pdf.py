@@ -12,7 +12,7 @@ left to each template:
   (never the clock), and the PDF file identifier is derived from the HTML;
 * safe: every resource goes through :class:`GuardedFetcher`.
 
-Writes are atomic (see :mod:`reportgen.render.atomic`), and several packs can
+Writes are atomic (see :mod:`reportgen.atomic`), and several packs can
 be rendered in parallel worker processes with :func:`render_many`.
 """
 
@@ -30,8 +30,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from reportgen.atomic import atomic_write_bytes
 from reportgen.errors import ReportgenError
-from reportgen.render.atomic import atomic_write_bytes
 from reportgen.render.fetcher import BUILD_BASE_URL, FetchPolicy, GuardedFetcher, Refusal
 from reportgen.render.formatting import w3c_date
 
