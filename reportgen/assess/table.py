@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from reportgen.assess.engine import Assessment
 from reportgen.assess.rag import STATUS_LABELS
+from reportgen.assess.spc import VARIATION_LABELS
 from reportgen.assess.targets import fmt_value
 
 
@@ -56,7 +57,7 @@ def to_table(a: Assessment) -> str:
                         "–" if k.target.value is None else fmt_value(k.target.value, k.unit),
                         STATUS_LABELS[k.status],
                         k.previous.travel if k.previous else "n/a",
-                        (k.spc.variation or "–") if k.spc else "–",
+                        VARIATION_LABELS[k.spc.variation] if k.spc and k.spc.variation else "–",
                         k.reason,
                     ]
                     for k in r.kpis
