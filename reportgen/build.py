@@ -192,7 +192,7 @@ def chart_spec(k: KpiResult) -> ChartSpec | None:
     )
 
 
-def _chart_title(k: KpiResult, limit: int = 72) -> str:
+def _chart_title(k: KpiResult, limit: int = 48) -> str:
     """Short enough to sit beside "Higher is better"; the caption has the full title."""
     title = f"KPI {k.id}: {k.title}"
     if len(title) <= limit:
