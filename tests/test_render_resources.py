@@ -13,8 +13,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from reportgen.periods import Period
 from reportgen.atomic import atomic_write_bytes
+from reportgen.periods import Period
 from reportgen.render.resources import (
     ResourceNotFound,
     Resources,
