@@ -39,7 +39,7 @@ from reportgen.load.project import latest_data_period, period_warnings, read_pro
 from reportgen.load.records import Project
 from reportgen.periods import Period
 from reportgen.render.charts import ChartCache, ChartSpec, SpecialCause
-from reportgen.render.context import ChartRef
+from reportgen.render.context import ChartRef, PackContext
 from reportgen.render.fetcher import FetchPolicy
 from reportgen.render.fonts import font_files
 from reportgen.render.manifest import (
@@ -253,6 +253,30 @@ def _notes(assessment: Assessment) -> tuple[dict[str, Markup], list[str]]:
     return html, warnings
 
 
+def _render(resources: Resources, name: str, context: PackContext) -> str:
+    """Render a pack template; a broken template is a located error, not a traceback.
+
+    Templates are meant to be edited by councils (project overrides), so a
+    mistake in one is an input error like any other: name the file and line.
+    """
+    import jinja2
+
+    try:
+        return render_template(resources, name, {"pack": context})
+    except jinja2.TemplateSyntaxError as exc:
+        where = f"{exc.filename or exc.name or name}:{exc.lineno}"
+        raise BuildError(f"{where}: template syntax error: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        where = name
+        tb = exc.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.endswith((".html", ".j2", ".txt")):
+                where = f"{filename}:{tb.tb_lineno}"
+            tb = tb.tb_next
+        raise BuildError(f"{where}: template error: {exc}") from None
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -315,7 +339,7 @@ def _build(
     htmls: list[tuple[PackSpec, str]] = []
     for spec in specs:
         context = context_for(spec, assessment, charts, notes, built, report.warnings)
-        htmls.append((spec, render_template(resources, TEMPLATES[spec.kind], {"pack": context})))
+        htmls.append((spec, _render(resources, TEMPLATES[spec.kind], context)))
 
     index_path = outputs_root / CACHE_DIR / f"packs-{period}.json"
     index = _load_pack_index(index_path)

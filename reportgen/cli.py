@@ -61,6 +61,9 @@ def domain_errors(func: F) -> F:
             sys.exit(1)
         except ReportgenError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # a folder not writable, a disk full: say which file
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -330,3 +330,34 @@ def test_workstream_packs_do_not_depend_on_leads_notes(tmp_path: Path) -> None:
     note.write_text(note.read_text() + "\nA late addition.\n")
     report = run_build(root, period=P("2019-10"), packs=["workstream", "recommendation"])
     assert (report.rendered, report.reused) == (1, 3)  # only recommendation 1's report
+
+
+def test_a_broken_template_override_is_a_located_error_without_traceback(
+    tmp_path: Path,
+) -> None:
+    root = write_project(tmp_path / "p")
+    (root / "templates").mkdir()
+    template = root / "templates" / "summary.html"
+    template.write_text(
+        '{% extends "pack.html" %}\n{% block content %}\n<p>{{ pack.no_such_field }}</p>\n'
+        "{% endblock %}\n"
+    )
+    args = ["build", "-p", str(root), "--period", "2019-10", "--pack", "summary", "-q"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert f"{template.resolve()}:3: template error:" in result.output
+    assert "no_such_field" in result.output
+    assert "Traceback" not in result.output
+    template.write_text('{% extends "pack.html" %}\n{% block content %}\n{{ pack.title </p>\n')
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert f"{template.resolve()}:3: template syntax error:" in result.output
+
+
+def test_an_unwritable_outputs_folder_is_an_error_naming_it(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p")
+    (root / "outputs").write_text("not a folder")
+    args = ["build", "-p", str(root), "--period", "2019-10", "--pack", "summary", "-q"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert "outputs" in result.output and "Traceback" not in result.output
