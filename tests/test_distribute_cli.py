@@ -42,15 +42,8 @@ def run(project: Path, *args: str, env: dict[str, str] | None = None) -> tuple[i
 
 
 @pytest.fixture
-def handler() -> Handler:
-    return Handler()
-
-
-@pytest.fixture
-def plain_server(handler: Handler) -> Iterator[Controller]:
-    controller = start_server(handler, free_port())
-    yield controller
-    controller.stop()
+def plain_server(server: Controller) -> Controller:
+    return server
 
 
 @pytest.fixture

@@ -15,9 +15,7 @@ from test_distribute_helpers import (
     EXPECTED,
     PERIOD,
     Handler,
-    free_port,
     make_build,
-    start_server,
     write_distribution,
 )
 
@@ -80,18 +78,6 @@ def test_damaged_line_in_the_middle_stops_sending(tmp_path: Path) -> None:
     )
     with pytest.raises(LedgerError, match=r"deliveries\.jsonl:2: damaged delivery record"):
         Ledger(path).delivered()
-
-
-@pytest.fixture
-def handler() -> Handler:
-    return Handler()
-
-
-@pytest.fixture
-def server(handler: Handler) -> Iterator[Controller]:
-    controller = start_server(handler, free_port())
-    yield controller
-    controller.stop()
 
 
 def test_crash_mid_write_then_rerun_sends_only_the_unrecorded(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,18 +23,6 @@ from reportgen.distribute.ledger import LEDGER_NAME
 from reportgen.periods import Period
 
 P = Period.parse(PERIOD)
-
-
-@pytest.fixture
-def handler() -> Handler:
-    return Handler()
-
-
-@pytest.fixture
-def server(handler: Handler) -> Iterator[Controller]:
-    controller = start_server(handler, free_port())
-    yield controller
-    controller.stop()
 
 
 @pytest.fixture

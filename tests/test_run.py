@@ -10,9 +10,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from build_project import write_project
 from click.testing import CliRunner
-from test_distribute_helpers import Handler, free_port, mail_block, start_server
+from test_distribute_helpers import Handler, mail_block
 
 from reportgen.cli import main
 from reportgen.periods import Period
@@ -43,12 +44,8 @@ recipients:
 
 
 @pytest.fixture
-def smtp() -> Iterator[tuple[Handler, int]]:
-    handler = Handler()
-    port = free_port()
-    controller = start_server(handler, port)
-    yield handler, port
-    controller.stop()
+def smtp(handler: Handler, server: Controller) -> tuple[Handler, int]:
+    return handler, server.port
 
 
 def project_with_mail(root: Path, port: int) -> Path:
