@@ -347,7 +347,7 @@ def _build(
     created = datetime(built.year, built.month, built.day, tzinfo=UTC)
     jobs: list[PdfJob] = []
     job_specs: list[tuple[PackSpec, str]] = []
-    reused: list[tuple[PackSpec, str, int]] = []
+    reused: list[ManifestOutput] = []
     layout_digest = layout_inputs_digest(resources)
     for spec, html in htmls:
         html_sha = _sha256((layout_digest + html).encode("utf-8"))
@@ -356,7 +356,8 @@ def _build(
         if seen and seen.get("html") == html_sha and final.is_file():
             data = final.read_bytes()
             if _sha256(data) == seen.get("pdf"):
-                reused.append((spec, html_sha, int(seen.get("pages", "0"))))
+                pages = int(seen.get("pages", "0"))
+                reused.append(_output(spec, pages, seen["pdf"], len(data)))
                 continue
         jobs.append(PdfJob(html, staging / spec.path, cache.directory, policy, created))
         job_specs.append((spec, html_sha))
@@ -380,11 +381,10 @@ def _build(
             final.parent.mkdir(parents=True, exist_ok=True)
             result.path.replace(final)
             index[spec.path] = {"html": html_sha, "pdf": result.sha256, "pages": str(result.pages)}
-            report.outputs.append(_output(spec, result.pages, final))
+            report.outputs.append(_output(spec, result.pages, result.sha256, result.size))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    for spec, _html_sha, pages in reused:
-        report.outputs.append(_output(spec, pages, out_dir / spec.path))
+    report.outputs.extend(reused)
     report.rendered, report.reused = len(jobs), len(reused)
 
     atomic_write_text(index_path, json.dumps(index, indent=1, sort_keys=True) + "\n")
@@ -393,16 +393,15 @@ def _build(
     return report
 
 
-def _output(spec: PackSpec, pages: int, path: Path) -> ManifestOutput:
-    data = path.read_bytes()
+def _output(spec: PackSpec, pages: int, sha256: str, size: int) -> ManifestOutput:
     return ManifestOutput(
         path=spec.path,
         kind=spec.kind,
         ref=spec.ref,
         title=spec.title,
         pages=pages,
-        sha256=_sha256(data),
-        bytes=len(data),
+        sha256=sha256,
+        bytes=size,
     )
 
 
