@@ -9,13 +9,13 @@ travel and "what changed".
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from reportgen.assess.actions import ActionResult, assess_action, delivered_on_time_share
 from reportgen.assess.changes import Change, changes
 from reportgen.assess.kpis import KpiResult, assess_kpi, series_for
-from reportgen.assess.rag import STATUS_LABELS, Status
+from reportgen.assess.rag import STATUS_LABELS, Status, count_statuses
 from reportgen.assess.rollup import Override, kpi_counts, rollup
 from reportgen.errors import Problem
 from reportgen.load.plan import Plan, Recommendation
@@ -99,11 +99,7 @@ class Assessment:
 
     @property
     def status_counts(self) -> dict[str, int]:
-        return kpi_counts_for_status([r.status for r in self.recommendations])
-
-
-def kpi_counts_for_status(statuses: Sequence[str]) -> dict[str, int]:
-    return {s: statuses.count(s) for s in ("red", "amber", "green", "grey", "no-data")}
+        return count_statuses(r.status for r in self.recommendations)
 
 
 def _assess_recommendation(
@@ -183,8 +179,6 @@ def assess(project: Project, period: Period, as_of: date | None = None) -> Asses
     ``as_of`` (default: the last day of the period) is the date against which
     actions are judged overdue; data after ``period`` is never used.
     """
-    from dataclasses import replace
-
     as_of = as_of or period.last_day
     now = _month(project, period, as_of)
     before_period = period.shift(-1)

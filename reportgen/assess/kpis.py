@@ -8,11 +8,12 @@ which the plan sets for the whole service.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from reportgen.assess import spc as spc_mod
 from reportgen.assess.rag import STATUS_LABELS, Status, kpi_rag
+from reportgen.assess.summaries import kpi_summary
 from reportgen.assess.targets import TargetAt, fmt_value, target_at
 from reportgen.load.plan import Kpi, RagRules
 from reportgen.load.records import DataPoint
@@ -161,15 +162,7 @@ def assess_kpi(
         summary="",
         gaps=tuple(kpi.gaps),
     )
-    from reportgen.assess.summaries import kpi_summary
-
-    return _with_summary(result, kpi_summary(result))
-
-
-def _with_summary(result: KpiResult, summary: str) -> KpiResult:
-    from dataclasses import replace
-
-    return replace(result, summary=summary)
+    return replace(result, summary=kpi_summary(result))
 
 
 def _spc(

@@ -11,6 +11,7 @@ numeric target are grey; a month with no value is "no data", never a guess.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from reportgen.assess.targets import TargetAt, fmt_value
@@ -28,6 +29,12 @@ STATUS_LABELS: dict[str, str] = {
 """Words shown beside every RAG colour: colour alone never carries meaning."""
 
 STATUS_ORDER: tuple[Status, ...] = ("red", "amber", "green", "grey", "no-data")
+
+
+def count_statuses(statuses: Iterable[str]) -> dict[str, int]:
+    """How many of each status, every status present (zeros included), in order."""
+    found = list(statuses)
+    return {s: found.count(s) for s in STATUS_ORDER}
 
 
 def tolerance(kpi: Kpi, target: float, rules: RagRules) -> float:

@@ -17,13 +17,12 @@ is always shown as an override, beside the computed RAG.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportgen.assess.actions import ActionResult
 from reportgen.assess.kpis import KpiResult
-from reportgen.assess.rag import STATUS_LABELS, Status
+from reportgen.assess.rag import STATUS_LABELS, Status, count_statuses
 from reportgen.load.plan import RollupRules
 
 
@@ -35,8 +34,7 @@ class Override:
 
 
 def kpi_counts(kpis: Sequence[KpiResult]) -> dict[str, int]:
-    counts = Counter(k.status for k in kpis)
-    return {s: counts.get(s, 0) for s in ("red", "amber", "green", "grey", "no-data")}
+    return count_statuses(k.status for k in kpis)
 
 
 def rollup(
