@@ -10,9 +10,10 @@ problem is located by line and column name, like the KPI files.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 from reportgen.errors import Problem, Severity
 from reportgen.load.notes import closest
@@ -120,6 +121,20 @@ def _columns(table: Table, display: str) -> tuple[dict[str, int], list[Problem]]
     return found, problems
 
 
+T = TypeVar("T")
+
+
+def _optional(c: _Cell, parse: Callable[[Any], T], bad: Callable[[_Cell, str], None]) -> T | None:
+    """A cell's parsed value; None when blank, or (reported) when it does not parse."""
+    if is_missing(c.raw):
+        return None
+    try:
+        return parse(c.raw)
+    except ValueError as exc:
+        bad(c, str(exc))
+        return None
+
+
 def parse_updates(
     table: Table, display: str, plan: Plan, period: Period
 ) -> tuple[list[ActionUpdate], list[Problem]]:
@@ -187,45 +202,28 @@ def parse_updates(
             if status is None:
                 bad(status_cell, f"unknown status {status_text!r}; use one of: {allowed}")
 
-        revised: Period | None = None
         due_cell = cell("revised_due")
-        if not is_missing(due_cell.raw):
-            try:
-                revised = parse_period(due_cell.raw)
-            except ValueError as exc:
-                bad(due_cell, str(exc))
+        revised = _optional(due_cell, parse_period, bad)
 
-        percent: float | None = None
         pct_cell = cell("percent_complete")
-        if not is_missing(pct_cell.raw):
-            try:
-                percent = parse_number(pct_cell.raw).value
-            except ValueError as exc:
-                bad(pct_cell, str(exc))
-            else:
-                if not 0 <= percent <= 100:
-                    bad(
-                        pct_cell,
-                        f"{percent:g} is outside 0-100; write how far through the "
-                        "action is as a percentage, e.g. 50 or 50%",
-                    )
-                    percent = None
+        percent = _optional(pct_cell, lambda raw: parse_number(raw).value, bad)
+        if percent is not None and not 0 <= percent <= 100:
+            bad(
+                pct_cell,
+                f"{percent:g} is outside 0-100; write how far through the "
+                "action is as a percentage, e.g. 50 or 50%",
+            )
+            percent = None
 
-        completed: date | None = None
         done_cell = cell("completed_on")
-        if not is_missing(done_cell.raw):
-            try:
-                completed = parse_date(done_cell.raw)
-            except ValueError as exc:
-                bad(done_cell, str(exc))
-            else:
-                if completed > period.last_day:
-                    bad(
-                        done_cell,
-                        f"{completed} is after the end of {period.long_label}, the "
-                        "month of this file; check the date",
-                    )
-                    completed = None
+        completed = _optional(done_cell, parse_date, bad)
+        if completed is not None and completed > period.last_day:
+            bad(
+                done_cell,
+                f"{completed} is after the end of {period.long_label}, the "
+                "month of this file; check the date",
+            )
+            completed = None
 
         if status == "complete" and percent is not None and percent < 100:
             bad(
