@@ -130,10 +130,11 @@ def assess_kpi(
             f"in {latest_period.label} ({age} month{'s' if age != 1 else ''} old)"
         )
     series = tuple((p, known.get(p)) for p in months)
-    targets = tuple(target_at(kpi, p, start).value for p in months)
+    month_targets = {p: target_at(kpi, p, start) for p in months}
+    targets = tuple(month_targets[p].value for p in months)
     spc_result = _spc(kpi, series, targets, rebase) if kpi.measure == "quantitative" else None
     met_before = any(
-        kpi_rag(kpi, v, target_at(kpi, p, start), rules)[0] == "green"
+        kpi_rag(kpi, v, month_targets.get(p) or target_at(kpi, p, start), rules)[0] == "green"
         for p, v in known.items()
         if p < period
     )
