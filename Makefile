@@ -2,6 +2,9 @@
 #   make example   install, then build every pack from the example inputs/
 #   make test      install, then run the test suite (what CI runs)
 PERIOD ?= 2020-03
+# Everything runs from the project's own virtual environment (scripts/setup.sh
+# makes it), never the system Python: Debian and Ubuntu refuse pip there.
+VENV := .venv/bin
 
 .PHONY: setup example validate test lint bench
 
@@ -9,17 +12,17 @@ setup:
 	bash scripts/setup.sh
 
 example: setup
-	reportgen validate --period $(PERIOD)
-	reportgen build --period $(PERIOD)
+	$(VENV)/reportgen validate --period $(PERIOD)
+	$(VENV)/reportgen build --period $(PERIOD)
 
 validate:
-	reportgen validate --period $(PERIOD)
+	$(VENV)/reportgen validate --period $(PERIOD)
 
 test: setup
-	python3 -I -m pytest -p no:cacheprovider
+	$(VENV)/python -I -m pytest -p no:cacheprovider
 
 lint:
-	ruff check . && ruff format --check . && mypy
+	$(VENV)/ruff check . && $(VENV)/ruff format --check . && $(VENV)/mypy
 
 bench: setup
-	python3 bench/run.py
+	$(VENV)/python bench/run.py
