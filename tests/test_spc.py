@@ -427,6 +427,27 @@ def test_constant_series_has_limits_on_the_mean_and_no_signals() -> None:
     assert not any(p.special_cause for p in tenths.points)
 
 
+def test_values_that_change_only_across_gaps_get_no_limits_and_no_signals() -> None:
+    # 5 5 - 7 7 - 5 5 - 7 7: every moving range is 0 (each pair is equal), yet the
+    # values plainly vary. Limits on the mean (6 to 6) would flag every value.
+    values = [5.0, 5.0, None, 7.0, 7.0, None, 5.0, 5.0, None, 7.0, 7.0]
+    r = run(values, target=6.5)
+    seg = r.segments[0]
+    assert (seg.mean, seg.mean_moving_range) == (6.0, 0.0)
+    assert (seg.lower_limit, seg.upper_limit, seg.trial_limits) == (None, None, False)
+    assert not any(p.special_cause for p in r.points)
+    assert (r.variation, r.assurance) == (None, None)
+    assert not any("every value" in w for w in r.warnings)
+    assert r.warnings[0] == (
+        "no process limits: the values change only across missing months, and every pair "
+        "of consecutive values is the same, so the month-to-month variation cannot be measured"
+    )
+    assert r.describe() == (
+        "SPC: no process limits; the values change only across missing months, so the "
+        "month-to-month variation cannot be measured."
+    )
+
+
 def test_trial_limits_below_thirteen_values() -> None:
     twelve = run([9.0, 11.0] * 6)
     assert twelve.trial_limits is True

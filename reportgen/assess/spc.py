@@ -86,6 +86,10 @@ Edge cases (decided here, since the references do not define them)
       nothing is screened (plotthedots would divide the screen by zero and
       return no limits) and no value can be special cause, because none is
       beyond the limits or off the mean. A warning says so.
+    * Mean MR 0 but values that differ (they change only across gaps, as in
+      5, 5, -, 7, 7): the variation cannot be measured, so there are no
+      limits (limits on the mean would flag every value) and a warning says
+      why; runs and trends are still judged.
     * Fewer than 2 values in a segment, or no two consecutive values: no
       limits, and a warning; the mean is still given when there is a value.
     * Rebase periods that are not in the series start the new segment at the
@@ -268,6 +272,11 @@ class SpcResult:
         segment = self.latest_segment
         if latest is None or segment is None:
             return "SPC: no values to analyse."
+        if not segment.has_limits and segment.mean_moving_range == 0:
+            return (
+                "SPC: no process limits; the values change only across missing months, "
+                "so the month-to-month variation cannot be measured."
+            )
         if not segment.has_limits:
             n = segment.n_values
             return (
@@ -539,7 +548,11 @@ def _limits(
         mr_bar = math.fsum(keep.values()) / len(keep)
         used = len(keep)
     lower = upper = lower2 = upper2 = None
-    if mean is not None and mr_bar is not None:
+    # Values that differ only across gaps (5, 5, -, 7, 7) give a mean MR of 0
+    # though the process plainly varies: limits on the mean would flag every
+    # value, so there are none until consecutive values show the variation.
+    unmeasured = mr_bar == 0 and len(set(base_values)) > 1
+    if mean is not None and mr_bar is not None and not unmeasured:
         lower, upper = mean - LIMIT_FACTOR * mr_bar, mean + LIMIT_FACTOR * mr_bar
         lower2, upper2 = mean - TWO_SIGMA_FACTOR * mr_bar, mean + TWO_SIGMA_FACTOR * mr_bar
     segment = SpcSegment(
@@ -559,7 +572,7 @@ def _limits(
         upper_limit=upper,
         lower_two_sigma=lower2,
         upper_two_sigma=upper2,
-        trial_limits=mr_bar is not None and len(baseline) < TRIAL_LIMIT_POINTS,
+        trial_limits=upper is not None and len(baseline) < TRIAL_LIMIT_POINTS,
     )
     return segment, moving_ranges, excluded
 
@@ -742,6 +755,12 @@ def _segment_warnings(segments: list[SpcSegment], rebased: bool) -> list[str]:
             else:
                 found = f"{s.n_values} values{scope} but gaps between every one"
             out.append(f"{found}: process limits need at least 2 consecutive values")
+        elif not s.has_limits:
+            out.append(
+                f"no process limits{' from ' + s.start.label if rebased else ''}: the values "
+                "change only across missing months, and every pair of consecutive values is "
+                "the same, so the month-to-month variation cannot be measured"
+            )
         else:
             if s.trial_limits:
                 out.append(
