@@ -33,11 +33,12 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(ROOT))
 
 from reportgen.assess.engine import assess  # noqa: E402
-from reportgen.build import build_date, chart_spec, choose_period  # noqa: E402
+from reportgen.build import build_date, choose_period  # noqa: E402
 from reportgen.load.project import read_project  # noqa: E402
 from reportgen.render import charts as chartmod  # noqa: E402
 from reportgen.render.context import ChartRef  # noqa: E402
 from reportgen.render.fonts import font_files  # noqa: E402
+from reportgen.render.kpichart import chart_spec  # noqa: E402
 from reportgen.render.markdown import note_to_html  # noqa: E402
 from reportgen.render.packs import TEMPLATES, context_for, plan_packs  # noqa: E402
 from reportgen.render.resources import Resources, render_template  # noqa: E402
@@ -80,6 +81,7 @@ def naive_build(root: Path, out: Path) -> dict[str, Any]:
     project = read_project(root)
     period = choose_period(project, None, None)
     assessment = assess(project, period, None)
+    plan_kpis = assessment.plan.kpis()
     specs = plan_packs(assessment, ("all",))
     notes = {r.ref: note_to_html(r.note.body).html for r in assessment.recommendations if r.note}
     built = build_date()
@@ -95,7 +97,7 @@ def naive_build(root: Path, out: Path) -> dict[str, Any]:
         charts: dict[str, ChartRef] = {}
         for section in bare.sections:
             for k in section.kpis:
-                cspec = chart_spec(k)
+                cspec = chart_spec(k, plan_kpis[k.id][1])
                 if cspec is None:
                     continue
                 name = f"kpi-{k.id}.png"

@@ -31,17 +31,17 @@ from markupsafe import Markup
 
 from reportgen import __version__
 from reportgen.assess.engine import Assessment, assess
-from reportgen.assess.kpis import KpiResult
 from reportgen.assess.targets import upper_first
 from reportgen.atomic import atomic_write_text
 from reportgen.errors import ReportgenError
 from reportgen.load.project import latest_data_period, period_warnings, read_project
 from reportgen.load.records import Project
 from reportgen.periods import Period
-from reportgen.render.charts import ChartCache, ChartSpec, SpecialCause
+from reportgen.render.charts import ChartCache
 from reportgen.render.context import ChartRef, PackContext
 from reportgen.render.fetcher import FetchPolicy
 from reportgen.render.fonts import font_files
+from reportgen.render.kpichart import chart_spec
 from reportgen.render.manifest import (
     Manifest,
     ManifestInput,
@@ -153,63 +153,6 @@ def load_for_period(
     return project, chosen
 
 
-def chart_spec(k: KpiResult) -> ChartSpec | None:
-    """What a KPI's trend chart shows; None when there is nothing to draw."""
-    if not k.quantitative or not any(v is not None for _, v in k.series):
-        return None
-    periods = tuple(p for p, _ in k.series)
-    final = next((t for t in reversed(k.targets) if t is not None), None)
-    trajectory: tuple[tuple[Period, float], ...] = tuple(
-        (p, t) for (p, _), t in zip(k.series, k.targets, strict=True) if t is not None
-    )
-    if len({t for _, t in trajectory}) <= 1:
-        trajectory = ()  # a flat line is just the target line
-    mean: tuple[float | None, ...] = ()
-    lower: tuple[float | None, ...] = ()
-    upper: tuple[float | None, ...] = ()
-    special: tuple[SpecialCause | None, ...] = ()
-    if k.spc is not None and any(pt.upper_limit is not None for pt in k.spc.points):
-        by_period = {pt.period: pt for pt in k.spc.points}
-        pts = [by_period.get(p) for p in periods]
-        mean = tuple(pt.mean if pt else None for pt in pts)
-        lower = tuple(pt.lower_limit if pt else None for pt in pts)
-        upper = tuple(pt.upper_limit if pt else None for pt in pts)
-        special = tuple(_special(pt.point_type) if pt else None for pt in pts)
-    unit = k.unit or "number"
-    return ChartSpec(
-        title=_chart_title(k),
-        periods=periods,
-        values=tuple(v for _, v in k.series),
-        unit=unit,
-        direction="neither" if k.direction not in ("higher", "lower") else k.direction,  # type: ignore[arg-type]
-        target=final if k.target.value is not None else None,
-        target_by=k.target.by,
-        trajectory=trajectory,
-        mean=mean,
-        lower=lower,
-        upper=upper,
-        special=special,
-    )
-
-
-def _chart_title(k: KpiResult, limit: int = 48) -> str:
-    """Short enough to sit beside "Higher is better"; the caption has the full title."""
-    title = f"KPI {k.id}: {k.title}"
-    if len(title) <= limit:
-        return title
-    return title[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _special(point_type: str | None) -> SpecialCause | None:
-    if point_type == "special_cause_improvement":
-        return "improvement"
-    if point_type == "special_cause_concern":
-        return "concern"
-    if point_type == "special_cause_neutral":
-        return "neutral"
-    return None
-
-
 def draw_charts(
     assessment: Assessment,
     cache: ChartCache,
@@ -217,7 +160,12 @@ def draw_charts(
     pool: Executor | None = None,
 ) -> dict[str, ChartRef]:
     """Each KPI's chart, drawn at most once per build (in ``pool`` if given), never if cached."""
-    todo = [(k, spec) for k in assessment.kpis if (spec := chart_spec(k)) is not None]
+    plan_kpis = assessment.plan.kpis()
+    todo = [
+        (k, spec)
+        for k in assessment.kpis
+        if (spec := chart_spec(k, plan_kpis[k.id][1])) is not None
+    ]
 
     def report(done: int, total: int) -> None:
         if progress:

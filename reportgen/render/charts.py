@@ -28,6 +28,7 @@ import hashlib
 import io
 import json
 import math
+import textwrap
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field
@@ -43,11 +44,11 @@ SpecialCause = Literal["improvement", "concern", "neutral"]
 
 # Bump when the drawing code changes what a given spec looks like, so cached
 # PNGs from older versions are not reused.
-CHART_STYLE_VERSION = "1"
+CHART_STYLE_VERSION = "2"
 
 DPI = 150
 FIG_SIZE_IN = (6.8, 3.1)
-MARGINS = {"left": 0.09, "right": 0.975, "top": 0.87, "bottom": 0.34}
+MARGINS = {"left": 0.09, "right": 0.975, "top": 0.835, "bottom": 0.34}
 
 # Okabe & Ito (2008) colour-blind-safe palette.
 INK = "#1A1A1A"
@@ -83,6 +84,8 @@ class ChartSpec:
     direction: Direction = "higher"
     target: float | None = None
     target_by: Period | None = None
+    target_interim: bool = False
+    """True when the plan's last target is an interim one (it sets no final target)."""
     trajectory: tuple[tuple[Period, float], ...] = ()
     mean: tuple[float | None, ...] = ()
     lower: tuple[float | None, ...] = ()
@@ -112,6 +115,7 @@ class ChartSpec:
             "direction": self.direction,
             "target": self.target,
             "target_by": str(self.target_by) if self.target_by else None,
+            "target_interim": self.target_interim,
             "trajectory": [[str(p), v] for p, v in self.trajectory],
             "mean": list(self.mean),
             "lower": list(self.lower),
@@ -159,6 +163,34 @@ def describe(spec: ChartSpec) -> str:
         words = [f"{n} {'neither' if k == 'neutral' else k}" for k, n in counts.items() if n]
         parts.append("Special-cause points: " + ", ".join(words) + ".")
     return " ".join(parts)
+
+
+def target_label(spec: ChartSpec) -> str:
+    """The target line's legend entry: the plan's goal and when it is due."""
+    if spec.target is None:
+        return ""
+    word = "Interim target" if spec.target_interim else "Target"
+    label = f"{word} {format_value(spec.target, spec.unit)}"
+    if spec.target_by is not None:
+        label += f" by {spec.target_by.label}"
+    return label
+
+
+TITLE_LINE_CHARS = 52
+"""Characters of bold title that fit on a line beside the "Higher is better" note."""
+
+
+def wrap_title(title: str) -> str:
+    """The title on at most two lines, broken between words.
+
+    Only a title too long for two lines loses its end (to "…"); the margins
+    leave room for two lines on every chart, so wrapping never moves the axes.
+    """
+    lines = textwrap.wrap(title, TITLE_LINE_CHARS, break_long_words=True)
+    if len(lines) <= 2:
+        return "\n".join(lines)
+    second = textwrap.shorten(" ".join(lines[1:]), TITLE_LINE_CHARS, placeholder=" …")
+    return f"{lines[0]}\n{second}"
 
 
 # --- drawing -------------------------------------------------------------
@@ -224,6 +256,24 @@ def draw_chart(spec: ChartSpec) -> bytes:
     return buffer.getvalue()
 
 
+def chart_text(spec: ChartSpec) -> list[str]:
+    """Every piece of text drawn on the chart, top to bottom as matplotlib holds it.
+
+    What a reader sees, read back from the drawing itself (title, notes,
+    legend, tick labels), so a test can check a chart without reading pixels.
+    """
+    import matplotlib
+    from matplotlib.text import Text
+
+    with matplotlib.rc_context():
+        matplotlib.rcParams.update(matplotlib.rcParamsDefault)
+        matplotlib.rcParams.update(cast(Any, _RC))
+        fig = _figure()
+        _draw(fig, spec)
+        fig.canvas.draw()
+        return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
 def _draw(fig: Any, spec: ChartSpec) -> None:
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -274,9 +324,7 @@ def _draw(fig: Any, spec: ChartSpec) -> None:
             zorder=3,
         )
     if spec.target is not None:
-        label = f"Target {format_value(spec.target, spec.unit)}"
-        if spec.target_by is not None:
-            label += f" by {spec.target_by.label}"
+        label = target_label(spec)
         ax.axhline(spec.target, color=GREEN, linestyle=(0, (6, 2, 1, 2)), linewidth=1.3, zorder=3)
         # A proxy artist gives the legend the same dash pattern as the line.
         ax.plot([], [], color=GREEN, linestyle=(0, (6, 2, 1, 2)), linewidth=1.3, label=label)
@@ -325,7 +373,7 @@ def _draw(fig: Any, spec: ChartSpec) -> None:
 
     _x_axis(ax, spec, start)
     _y_axis(ax, spec, FuncFormatter, MaxNLocator)
-    ax.set_title(spec.title, loc="left", fontweight="bold", pad=8)
+    ax.set_title(wrap_title(spec.title), loc="left", fontweight="bold", pad=8)
     if spec.direction != "neither":
         arrow = "\u2191" if spec.direction == "higher" else "\u2193"
         ax.text(
