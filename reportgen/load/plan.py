@@ -88,6 +88,21 @@ class Workstream(Strict):
     """One line on what the workstream covers."""
 
 
+class Inspection(Strict):
+    """The inspection whose recommendations the plan answers.
+
+    Packs name the regulator from here, so a plan answering CQC or HMICFRS
+    never prints as Ofsted's.
+    """
+
+    regulator: Text = "Ofsted"
+    """Who inspected, as packs name them (e.g. `Ofsted`, `CQC`, `HMICFRS`)."""
+    name: Text = "inspection"
+    """What the inspection is called, e.g. `inspection of local authority children's services`."""
+    published: Month | None = None
+    """Month the inspection report was published, if known."""
+
+
 class Target(Strict):
     """A KPI's final target, or a record that the plan left it to be confirmed."""
 
@@ -194,7 +209,7 @@ class Action(Strict):
 
 
 class Recommendation(Strict):
-    """One of Ofsted's 'what needs to improve' recommendations."""
+    """One of the inspection's 'what needs to improve' recommendations."""
 
     ref: Annotated[str, Field(pattern=r"^\d+$")]
     """Recommendation number."""
@@ -203,7 +218,7 @@ class Recommendation(Strict):
         default=None, description="What survives of a cut-off title, shown with an ellipsis."
     )
     ofsted_refs: list[str] = Field(default_factory=list)
-    """Where the inspection report raises it (e.g. `Pg 3 Para 2`)."""
+    """Where the inspection report raises it (e.g. `Pg 3 Para 2`), whoever the regulator."""
     actions: list[Action] = Field(default_factory=list)
     """The actions."""
     kpis: list[Kpi] = Field(default_factory=list)
@@ -277,6 +292,8 @@ class Plan(Strict):
     """Printed centred at the top and bottom of every page."""
     version: str | None = None
     """Plan version printed on the cover."""
+    inspection: Inspection = Field(default_factory=Inspection)
+    """The inspection the plan answers; packs take the regulator's name from it."""
     foreword: str = ""
     """Foreword text."""
     approach: str = ""

@@ -22,6 +22,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     schema.Plan,
     schema.Workstream,
     schema.Signatory,
+    schema.Inspection,
     schema.Recommendation,
     schema.Action,
     schema.Kpi,

@@ -25,6 +25,7 @@ from reportgen.assess.engine import Assessment, RecommendationResult, Workstream
 from reportgen.assess.kpis import KpiResult
 from reportgen.load.plan import Plan, Recommendation
 from reportgen.periods import Period
+from reportgen.render.source_notes import SourceNotes
 
 PackKind = Literal["summary", "recommendation", "board", "workstream"]
 
@@ -52,6 +53,7 @@ class Section:
     changes: tuple[Change, ...]
     hidden_actions: int = 0
     commentary_elsewhere: bool = False
+    source_notes: SourceNotes | None = None
 
 
 @dataclass(frozen=True)
@@ -73,5 +75,5 @@ class PackContext:
     workstream: WorkstreamResult | None = None
     glossary: tuple[tuple[str, str], ...] = ()
     data_quality: tuple[str, ...] = ()
-    plan_gaps: tuple[str, ...] = ()
+    plan_notes: SourceNotes | None = None
     rule_text: tuple[str, ...] = field(default_factory=tuple)

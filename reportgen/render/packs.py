@@ -19,6 +19,7 @@ from reportgen import __version__
 from reportgen.assess.engine import Assessment, RecommendationResult, WorkstreamResult
 from reportgen.errors import ReportgenError
 from reportgen.render.context import ChartRef, PackContext, PackKind, Section
+from reportgen.render.source_notes import plan_notes, recommendation_notes
 
 PACK_KINDS: tuple[PackKind, ...] = ("summary", "recommendation", "board", "workstream")
 
@@ -125,6 +126,9 @@ def _section(
         changes=changes,
         hidden_actions=len(result.actions) - len(actions),
         commentary_elsewhere=workstream is not None and result.note is not None,
+        source_notes=recommendation_notes(
+            plan_rec, None if workstream is None else (a.ref for a in actions)
+        ),
     )
 
 
@@ -221,7 +225,7 @@ def context_for(
         workstream=workstream,
         glossary=glossary(assessment),
         data_quality=data_quality(assessment, extra_quality) if spec.kind == "board" else (),
-        plan_gaps=tuple(plan.gaps),
+        plan_notes=plan_notes(plan) if spec.kind == "board" else None,
         rule_text=rule_text(assessment),
     )
 
