@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from reportgen.errors import Problem, Severity
+from reportgen.load.limits import MAX_NOTE_CHARS
 from reportgen.load.plan import Plan
 from reportgen.load.records import Note, Rag, Source
 from reportgen.load.yamlsource import YamlSource, parse_yaml
@@ -28,9 +29,6 @@ REQUIRED_KEYS = ("recommendation", "period", "author", "date")
 OPTIONAL_KEYS = ("rag", "rag_reason", "title")
 ALLOWED_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 RAGS: tuple[str, ...] = get_args(Rag)
-
-MAX_NOTE_CHARS = 200_000
-"""A note is a paragraph or two; anything this long is a pasted document or an attack."""
 
 _FENCE = "---"
 _HOW = "a note starts with a line '---', then 'key: value' lines, then another '---'"
@@ -72,8 +70,8 @@ def parse_note(
         err(
             None,
             None,
-            f"note is {len(text):,} characters; notes are limited to "
-            f"{MAX_NOTE_CHARS:,}, so shorten it or link to the full document",
+            f"the note is longer than {MAX_NOTE_CHARS:,} characters, the limit for a note; "
+            "shorten it or link to the full document",
         )
         return None, problems
     lines = text.splitlines(keepends=True)
@@ -250,9 +248,14 @@ def _check_rag(
 def load_note_file(
     path: Path, display: str, plan: Plan, folder_period: Period | None = None
 ) -> tuple[Note | None, list[Problem]]:
-    """Read and check one note file; never raises for bad input."""
+    """Read and check one note file; never raises for bad input.
+
+    Reads at most one character past the limit (after a byte-order mark), so
+    a huge file costs no more than a note just too long.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8") as handle:
+            text = handle.read(MAX_NOTE_CHARS + 2)
     except UnicodeDecodeError as exc:
         return None, [
             Problem.whole_file(display, f"not UTF-8 text ({exc.reason}); save the note as UTF-8")

@@ -14,13 +14,19 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 from reportgen.errors import Problem
+from reportgen.load.limits import (
+    MAX_TABLE_BYTES,
+    MAX_TABLE_ROWS,
+    check_workbook,
+    file_too_big,
+    too_many_rows,
+)
 
 CellValue = str | int | float | bool | datetime | date | time | timedelta | None
 
@@ -164,6 +170,9 @@ def sniff_delimiter(first_line: str) -> str:
 
 
 def _read_csv(path: Path, display: str) -> tuple[list[Row] | None, list[Problem]]:
+    too_big = file_too_big(path, MAX_TABLE_BYTES, "the file")
+    if too_big:
+        return None, [Problem.whole_file(display, too_big)]
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -203,6 +212,9 @@ def _read_csv(path: Path, display: str) -> tuple[list[Row] | None, list[Problem]
             )
             return None, problems
         end = reader.line_num
+        if len(records) >= MAX_TABLE_ROWS:
+            problems.append(Problem(display, start, None, None, too_many_rows()))
+            return None, problems
         records.append(Row(start, tuple(cells)))
     return records, problems
 
@@ -228,44 +240,58 @@ def _excel_value(cell: Any) -> CellValue:
 
 def _read_xlsx(path: Path, display: str) -> tuple[list[Row] | None, list[Problem]]:
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
     if not path.exists():
         return None, [Problem.whole_file(display, "file not found")]
+    refused = check_workbook(path)
+    if refused:
+        return None, [Problem.whole_file(display, refused)]
+    # openpyxl raises whatever its parser meets in a damaged or hostile file
+    # (KeyError, TypeError, ValueError, ...); any of them means "cannot read
+    # this workbook", never a traceback.
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        return None, [
-            Problem.whole_file(
-                display,
-                f"cannot open the workbook ({type(exc).__name__}: {exc}); "
-                "check it opens in Excel and save it again as .xlsx",
-            )
-        ]
+    except Exception as exc:
+        return None, [_unreadable(display, exc)]
     problems: list[Problem] = []
     try:
         sheets = workbook.worksheets
         if not sheets:
             return [], problems
+        for sheet in sheets:
+            # The <dimension> a sheet declares can claim a million columns;
+            # without it each row is as wide as its own last cell, which
+            # check_workbook has counted.
+            sheet.reset_dimensions()
         records: list[Row] = []
         for number, row in enumerate(sheets[0].iter_rows(min_row=1), start=1):
             line = next((c.row for c in row if getattr(c, "row", None)), number)
             records.append(Row(line, tuple(_excel_value(c) for c in row)))
         ignored = [s.title for s in sheets[1:] if _has_data(s)]
-        if ignored:
-            names = ", ".join(repr(t) for t in ignored)
-            problems.append(
-                Problem.whole_file(
-                    display,
-                    f"only the first sheet ({sheets[0].title!r}) is read; sheet(s) {names} "
-                    "also hold data and were ignored; move the data to the first sheet "
-                    "or into its own file",
-                    "warning",
-                )
-            )
+    except Exception as exc:
+        return None, [_unreadable(display, exc)]
     finally:
         workbook.close()
+    if ignored:
+        names = ", ".join(repr(t) for t in ignored)
+        problems.append(
+            Problem.whole_file(
+                display,
+                f"only the first sheet ({sheets[0].title!r}) is read; sheet(s) {names} "
+                "also hold data and were ignored; move the data to the first sheet "
+                "or into its own file",
+                "warning",
+            )
+        )
     return records, problems
+
+
+def _unreadable(display: str, exc: Exception) -> Problem:
+    return Problem.whole_file(
+        display,
+        f"cannot open the workbook ({type(exc).__name__}: {exc}); "
+        "check it opens in Excel and save it again as .xlsx",
+    )
 
 
 def _has_data(sheet: Any) -> bool:

@@ -16,6 +16,13 @@ import yaml
 from pydantic import ValidationError
 
 from reportgen.errors import Problem
+from reportgen.load.limits import (
+    MAX_YAML_ALIASES,
+    MAX_YAML_BYTES,
+    MAX_YAML_DEPTH,
+    MAX_YAML_VALUES,
+    file_too_big,
+)
 
 Loc = tuple[str | int, ...]
 
@@ -63,8 +70,76 @@ def dotted(loc: Loc) -> str:
     return out
 
 
+class YamlLimitError(yaml.MarkedYAMLError):
+    """A document passed one of the limits in :mod:`reportgen.load.limits`."""
+
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(problem=message, problem_mark=mark)
+        self.message = message
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate mapping keys instead of keeping the last."""
+    """SafeLoader that refuses duplicate keys and documents too costly to load.
+
+    The limits are checked while composing the node tree, which costs no
+    more than the text: an alias (``*name``) is only a second reference to
+    one node there. The cost comes later, when the data is walked (for
+    positions, by the constructor, by pydantic) and every alias is expanded;
+    the expanded size of each node is counted here so that a "billion laughs"
+    document is refused before anything walks it. Nesting depth is limited
+    because composing, like walking, recurses once per level.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+        self._sizes: dict[int, int] = {}
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_YAML_ALIASES:
+                raise YamlLimitError(
+                    f"more than {MAX_YAML_ALIASES:,} aliases (*name), the limit; "
+                    "write the values out instead",
+                    event.start_mark,
+                )
+            node = super().compose_node(parent, index)
+            if id(node) not in self._sizes:
+                raise YamlLimitError(
+                    f"alias *{event.anchor} is used inside the value it names "
+                    f"(&{event.anchor}), which would repeat forever; remove it",
+                    event.start_mark,
+                )
+            return node
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise YamlLimitError(
+                    f"nested more than {MAX_YAML_DEPTH} levels deep, the limit; "
+                    "check the indentation and brackets",
+                    event.start_mark,
+                )
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if node is None:
+            return None
+        size = 1
+        if isinstance(node, yaml.MappingNode):
+            size += sum(self._sizes[id(k)] + self._sizes[id(v)] for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            size += sum(self._sizes[id(item)] for item in node.value)
+        if size > MAX_YAML_VALUES:
+            raise YamlLimitError(
+                f"with its aliases (*name) expanded this holds {size:,} values; the limit "
+                f"is {MAX_YAML_VALUES:,}; write the values out instead of nesting aliases",
+                node.start_mark,
+            )
+        self._sizes[id(node)] = size
+        return node
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -120,6 +195,9 @@ def _record_children(node: yaml.Node, loc: Loc, out: dict[Loc, tuple[int, int]])
 def load_yaml(path: Path, display: str | None = None) -> tuple[YamlSource | None, list[Problem]]:
     """Read ``path``; on a syntax error return no source and one located problem."""
     shown = display or str(path)
+    too_big = file_too_big(path, MAX_YAML_BYTES, "the file")
+    if too_big:
+        return None, [Problem.whole_file(shown, too_big)]
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -140,6 +218,17 @@ def parse_yaml(
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
+    except YamlLimitError as exc:
+        mark = exc.problem_mark
+        return None, [
+            Problem(
+                display,
+                mark.line + 1 if mark else None,
+                mark.column + 1 if mark else None,
+                None,
+                f"not read: {exc.message}",
+            )
+        ]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
