@@ -34,7 +34,7 @@ from reportgen.assess.engine import Assessment, assess
 from reportgen.assess.targets import upper_first
 from reportgen.atomic import atomic_write_text
 from reportgen.errors import ReportgenError
-from reportgen.load.project import latest_data_period, period_warnings, read_project
+from reportgen.load.project import load_for_period
 from reportgen.load.records import Project
 from reportgen.periods import Period
 from reportgen.render.charts import ChartCache
@@ -122,37 +122,6 @@ def build_date() -> date:
     return date.today()
 
 
-def choose_period(project: Project, period: Period | None, as_of: date | None) -> Period:
-    """The given period; else the month of --as-of; else the latest month with data."""
-    if period is not None:
-        return period
-    if as_of is not None:
-        latest = latest_data_period([p for p in project.points if p.period <= Period.of(as_of)])
-        return latest or Period.of(as_of)
-    return latest_data_period(project.points) or project.plan.start
-
-
-def load_for_period(
-    root: Path, period: Period | None, as_of: date | None
-) -> tuple[Project, Period]:
-    """Load the project and settle the reporting month (see :func:`choose_period`)."""
-    project = read_project(root, period=period)
-    chosen = choose_period(project, period, as_of)
-    if period is None:
-        # The month was not known when loading: add its warnings now.
-        project.problems.extend(
-            period_warnings(
-                project.plan, project.points, project.updates, project.notes, chosen, root
-            )
-        )
-    if as_of is not None and Period.of(as_of) < chosen:
-        raise ReportgenError(
-            f"--as-of {as_of} is before the period {chosen}; "
-            "choose a later date or an earlier period"
-        )
-    return project, chosen
-
-
 def draw_charts(
     assessment: Assessment,
     cache: ChartCache,
@@ -229,20 +198,34 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def layout_inputs_digest(resources: Resources) -> str:
-    """What a PDF depends on beyond its HTML: stylesheets and the layout engine.
+LAYOUT_SUFFIXES = frozenset(
+    {".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ttf", ".otf", ".woff", ".woff2"}
+)
+"""Files in the template and style folders that a stylesheet or template can pull
+into a PDF. Everything else there (``__init__.py``, the ``__pycache__`` a
+reinstall rewrites, READMEs) cannot change a page, so it must not count."""
+
+
+def layout_inputs_digest(resources: Resources, fonts: Sequence[Path] | None = None) -> str:
+    """What a PDF depends on beyond its HTML: stylesheets, images, fonts, the layout engine.
 
     A pack is only reused when this and its HTML are unchanged, so editing a
-    stylesheet or upgrading WeasyPrint lays every pack out again.
+    stylesheet, replacing a font or upgrading WeasyPrint or reportgen lays
+    every pack out again, while a reinstall of the same versions (which
+    rewrites bytecode caches and modification times) lays out nothing.
+    Templates are covered by the HTML they produce.
     """
     import weasyprint
 
     h = hashlib.sha256(f"weasyprint {weasyprint.__version__} reportgen {__version__}".encode())
-    for folder in resources.style_dirs:
+    for folder in (*resources.style_dirs, *resources.template_dirs):
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix != ".py":
-                h.update(str(path.relative_to(folder)).encode())
-                h.update(path.read_bytes())
+            if path.suffix.lower() in LAYOUT_SUFFIXES and path.is_file():
+                h.update(f"{path.relative_to(folder).as_posix()}\0".encode())
+                h.update(_sha256(path.read_bytes()).encode())
+    for font in font_files() if fonts is None else fonts:
+        h.update(f"{font.name}\0".encode())
+        h.update(_sha256(font.read_bytes()).encode())
     return h.hexdigest()
 
 

@@ -20,6 +20,7 @@ import click
 
 from reportgen import __version__
 from reportgen.errors import InputError, ReportgenError, sort_problems
+from reportgen.lock import EXIT_BUSY, LockHeldError
 from reportgen.periods import Period
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,8 +45,20 @@ class PeriodType(click.ParamType):  # type: ignore[type-arg]
 PERIOD = PeriodType()
 
 
+_NOT_DONE = {
+    "build": "no pack was written",
+    "send": "nothing was sent",
+    "export": "nothing was written",
+}
+"""What a command did not do because of input errors (``assess`` writes nothing anyway)."""
+
+
 def domain_errors(func: F) -> F:
-    """Report domain errors as ``path:line: field: message`` lines and exit 1."""
+    """Report domain errors as ``path:line: field: message`` lines and exit 1.
+
+    A busy project exits :data:`~reportgen.lock.EXIT_BUSY` (4) from every
+    command, so a scheduler can retry it instead of raising an alarm.
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -55,10 +68,13 @@ def domain_errors(func: F) -> F:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             errors = sum(1 for p in exc.problems if p.is_error)
-            click.echo(
-                f"reportgen: {errors} error(s) in the inputs; nothing was written.", err=True
-            )
+            command = click.get_current_context().command.name or ""
+            not_done = _NOT_DONE.get(command, "fix them and run again")
+            click.echo(f"reportgen: {_count(errors, 'error')} in the inputs; {not_done}", err=True)
             sys.exit(1)
+        except LockHeldError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(EXIT_BUSY)
         except ReportgenError as exc:
             raise click.ClickException(str(exc)) from None
         except OSError as exc:  # a folder not writable, a disk full: say which file
@@ -198,7 +214,7 @@ def assess_command(project: Path, period: Period | None, as_of: str | None, fmt:
 
 def _load_for(project: Path, period: Period | None, as_of: date | None) -> tuple[Any, Period]:
     """Load the project and settle the period exactly as ``build`` does."""
-    from reportgen.build import load_for_period
+    from reportgen.load.project import load_for_period
 
     return load_for_period(project, period, as_of)
 
@@ -296,21 +312,42 @@ def _distribution_problems(project: Path, loaded: Any) -> list[Any]:
 
 
 @main.command("new")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--project",
+    "-p",
+    "project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The new project folder (the same as giving DIRECTORY; like every other command).",
+)
 @click.option(
     "--force", is_flag=True, help="Write into a folder that is not empty (overwrites same names)."
 )
 @domain_errors
-def new(directory: Path, force: bool) -> None:
-    """Start a project folder (plan, KPI data, updates, notes) to edit into your own."""
+def new(directory: Path | None, project: Path | None, force: bool) -> None:
+    """Start a project folder (plan, KPI data, updates, notes) to edit into your own.
+
+    The folder is DIRECTORY or --project DIR. 'reportgen docs' prints the
+    reference for every file it writes.
+    """
     from reportgen.newproject import create_project
 
-    written = create_project(directory, force=force)
+    if directory is not None and project is not None and directory != project:
+        raise click.UsageError(
+            f"two folders given ({directory} and --project {project}); give one of them"
+        )
+    target = directory or project
+    if target is None:
+        raise click.UsageError(
+            "name the new project folder: 'reportgen new DIR' or 'reportgen new --project DIR'"
+        )
+    written = create_project(target, force=force)
     for path in written:
         click.echo(f"wrote {path}")
     click.echo(
-        f"next: edit {directory / 'inputs' / 'plan.yaml'}, then run "
-        f"'reportgen validate --project {directory}'"
+        f"next: edit {target / 'inputs' / 'plan.yaml'}, then run "
+        f"'reportgen validate --project {target}'; 'reportgen docs plan' explains every field"
     )
 
 

@@ -6,12 +6,16 @@ An advisory ``flock`` on ``outputs/.reportgen.lock`` prevents both and is
 released by the kernel if the process dies, so a crash never leaves a stale
 lock behind. The lock is re-entrant within a process so ``reportgen run``
 can hold it around build and send, which take it again themselves.
+
+``fcntl`` is imported only when a lock is taken, so that importing reportgen
+(``validate``, ``assess``, the library from Python) works where it is
+missing. Every command that finds the project busy exits with
+:data:`EXIT_BUSY`, so a scheduler can tell "try later" from "broken".
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import threading
 from collections.abc import Iterator
@@ -20,6 +24,8 @@ from pathlib import Path
 from reportgen.errors import ReportgenError
 
 LOCK_NAME = ".reportgen.lock"
+EXIT_BUSY = 4
+"""Exit status of build, send and run when another process holds the lock."""
 
 _guard = threading.Lock()
 _held: dict[Path, tuple[int, int, int]] = {}  # path -> (fd, depth, owning thread id)
@@ -58,6 +64,8 @@ def project_lock(outputs_dir: Path) -> Iterator[Path]:
 
 
 def _acquire(path: Path) -> int:
+    import fcntl
+
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -75,6 +83,8 @@ def _acquire(path: Path) -> int:
 
 
 def _release(fd: int) -> None:
+    import fcntl
+
     try:
         os.ftruncate(fd, 0)
         fcntl.flock(fd, fcntl.LOCK_UN)

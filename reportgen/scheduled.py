@@ -25,13 +25,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from reportgen.errors import InputError, ReportgenError
-from reportgen.lock import LockHeldError, project_lock
+from reportgen.lock import EXIT_BUSY, LockHeldError, project_lock
 from reportgen.periods import Period
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_PARTIAL = 3
-EXIT_BUSY = 4
 
 log = logging.getLogger("reportgen")
 

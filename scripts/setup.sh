@@ -10,7 +10,8 @@
 #      running unattended upgrades) instead of failing.
 #   2. .venv, made with the first Python >= 3.11 found ($PYTHON, python3).
 #   3. reportgen itself, a plain non-editable `pip install ".[dev]"` into
-#      .venv, so the tests exercise the package as users get it.
+#      .venv with the tested versions in constraints.txt, so the tests
+#      exercise the package as a scheduled deployment gets it.
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,5 +57,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 say "installing reportgen and its test tools into .venv"
-.venv/bin/python -m pip install --quiet --disable-pip-version-check ".[dev]"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt ".[dev]"
 say "done: run .venv/bin/reportgen, or 'source .venv/bin/activate' first"

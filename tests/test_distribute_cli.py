@@ -137,7 +137,7 @@ def test_errors_exit_1_without_traceback(tmp_path: Path, plain_server: Controlle
     code, out = run(tmp_path)
     assert code == 1
     assert "inputs/distribution.yaml:1: mail.sender: required field is missing" in out
-    assert "error(s) in the inputs" in out
+    assert "reportgen: 2 errors in the inputs; nothing was sent" in out
 
     code, out = run(tmp_path, "--period", "2019-13")
     assert code == 2

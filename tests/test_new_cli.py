@@ -69,3 +69,21 @@ def test_an_empty_existing_folder_is_fine(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["new", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "README.md").is_file()
+
+
+def test_new_takes_project_like_every_other_command(tmp_path: Path) -> None:
+    target = tmp_path / "council"
+    result = CliRunner().invoke(main, ["new", "--project", str(target)])
+    assert result.exit_code == 0, result.output
+    assert (target / "inputs" / "plan.yaml").is_file()
+    assert f"'reportgen validate --project {target}'" in result.output
+
+
+def test_new_without_a_folder_or_with_two_says_what_to_give(tmp_path: Path) -> None:
+    none = CliRunner().invoke(main, ["new"])
+    assert none.exit_code == 2
+    assert "name the new project folder: 'reportgen new DIR' or" in none.output
+    two = CliRunner().invoke(main, ["new", str(tmp_path / "a"), "-p", str(tmp_path / "b")])
+    assert two.exit_code == 2
+    assert "two folders given" in two.output
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

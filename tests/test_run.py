@@ -148,6 +148,21 @@ def test_build_refuses_while_another_process_holds_the_lock(tmp_path: Path) -> N
         result = CliRunner().invoke(
             main, ["build", "-p", str(root), "--period", "2019-10", "--pack", "summary", "-q"]
         )
-    assert result.exit_code == 1
+    assert result.exit_code == EXIT_BUSY == 4
+    assert "the project is busy (process " in result.output
+    assert "wait for it to finish and run again" in result.output
     assert "Traceback" not in result.output
     assert not (root / "outputs" / "2019-10").exists()
+
+
+def test_send_exits_4_like_build_and_run_while_the_project_is_busy(
+    tmp_path: Path, smtp: tuple[Handler, int]
+) -> None:
+    _handler, port = smtp
+    root = project_with_mail(tmp_path / "p", port)
+    (root / "outputs").mkdir()
+    with lock_held_elsewhere(root / "outputs"):
+        result = CliRunner().invoke(main, ["send", "-p", str(root), "--period", "2019-10"])
+    assert result.exit_code == EXIT_BUSY
+    assert "the project is busy" in result.output
+    assert "Traceback" not in result.output

@@ -10,9 +10,10 @@ or out of date before a pack is built on it.
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from pathlib import Path
 
-from reportgen.errors import InputError, Problem, sort_problems
+from reportgen.errors import InputError, Problem, ReportgenError, sort_problems
 from reportgen.load.kpidata import load_kpi_file
 from reportgen.load.notes import load_notes
 from reportgen.load.plan import Plan, load_plan
@@ -331,3 +332,38 @@ def check_project(
             project.problems = sort_problems([*project.problems, *extra])
             problems = project.problems
     return project, problems, period
+
+
+def choose_period(project: Project, period: Period | None, as_of: date | None) -> Period:
+    """The given period; else the month of --as-of; else the latest month with data."""
+    if period is not None:
+        return period
+    if as_of is not None:
+        latest = latest_data_period([p for p in project.points if p.period <= Period.of(as_of)])
+        return latest or Period.of(as_of)
+    return latest_data_period(project.points) or project.plan.start
+
+
+def load_for_period(
+    root: Path, period: Period | None, as_of: date | None
+) -> tuple[Project, Period]:
+    """Load the project and settle the reporting month (see :func:`choose_period`).
+
+    Shared by ``assess``, ``export`` and ``build``, and kept in the load stage
+    so the commands that print numbers never import the PDF renderer.
+    """
+    project = read_project(root, period=period)
+    chosen = choose_period(project, period, as_of)
+    if period is None:
+        # The month was not known when loading: add its warnings now.
+        project.problems.extend(
+            period_warnings(
+                project.plan, project.points, project.updates, project.notes, chosen, root
+            )
+        )
+    if as_of is not None and Period.of(as_of) < chosen:
+        raise ReportgenError(
+            f"--as-of {as_of} is before the period {chosen}; "
+            "choose a later date or an earlier period"
+        )
+    return project, chosen
