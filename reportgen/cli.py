@@ -198,7 +198,7 @@ as_of_option = click.option(
     type=click.Choice(["table", "json"]),
     default="table",
     show_default=True,
-    help="Aligned text for reading, or stable JSON (docs/assessment-json.md).",
+    help="Aligned text for reading, or stable JSON ('reportgen docs assessment-json').",
 )
 @domain_errors
 def assess_command(project: Path, period: Period | None, as_of: str | None, fmt: str) -> None:
@@ -351,6 +351,23 @@ def new(directory: Path | None, project: Path | None, force: bool) -> None:
     )
 
 
+@main.command("docs")
+@click.argument("topic", required=False)
+@domain_errors
+def docs_command(topic: str | None) -> None:
+    """Print a reference page (plan, kpis, updates, distribution, assessment-json, ...).
+
+    Without TOPIC, list the topics. The pages come with the installed package,
+    so they match this version of reportgen.
+    """
+    from reportgen.reference import index, page
+
+    if topic is None:
+        click.echo(index(), nl=False)
+        return
+    click.echo_via_pager(page(topic))
+
+
 @main.command("send")
 @click.option("--period", type=PERIOD, required=True, help="Month whose packs to send.")
 @click.option(
@@ -369,7 +386,7 @@ def new(directory: Path | None, project: Path | None, force: bool) -> None:
 @project_option
 @domain_errors
 def send(period: Period, dry_run: bool, to: tuple[str, ...], resend: bool, project: Path) -> None:
-    """Email each recipient their packs for PERIOD, once (see docs/distribution.md).
+    """Email each recipient their packs for PERIOD, once ('reportgen docs distribution').
 
     Exit status: 0 all sent (or already sent), 1 nothing sent because of a
     problem, 3 some recipients did not get their packs (listed).

@@ -55,11 +55,11 @@ def test_schema_errors_name_file_line_and_field(tmp_path: Path) -> None:
         "inputs/distribution.yaml:4: mail.sender: not an email address: 'not-an-address' "
         "(expected e.g. name@example.org)",
         "inputs/distribution.yaml:5: mail.securty: unknown key; check the spelling against "
-        "docs/distribution.md",
+        "'reportgen docs distribution'",
         "inputs/distribution.yaml:7: groups[0].id: String should match pattern "
         "'^[a-z0-9]+(-[a-z0-9]+)*$' (got 'Improvement Board')",
         "inputs/distribution.yaml:9: groups[0].packs.sumary: unknown key; check the spelling "
-        "against docs/distribution.md",
+        "against 'reportgen docs distribution'",
         "inputs/distribution.yaml:13: recipients[0].groups[1]: unknown group 'no-such-group'; "
         "use one of: Improvement Board",
         "inputs/distribution.yaml:13: recipients[0].groups[0]: unknown group "

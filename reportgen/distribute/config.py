@@ -21,6 +21,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from reportgen.errors import InputError, Problem
 from reportgen.load.yamlsource import Loc, YamlSource, load_yaml, pydantic_problems
+from reportgen.reference import hint
 
 if TYPE_CHECKING:
     from reportgen.load.plan import Plan
@@ -324,7 +325,7 @@ def parse_distribution(
     try:
         config = Distribution.model_validate(source.data)
     except ValidationError as exc:
-        return None, pydantic_problems(exc, source, "docs/distribution.md") + problems
+        return None, pydantic_problems(exc, source, hint("distribution")) + problems
     if any(p.is_error for p in problems):
         return None, problems
     warnings = tuple(p for p in problems if not p.is_error)

@@ -31,6 +31,7 @@ from pydantic import (
 from reportgen.errors import InputError, Problem
 from reportgen.load.yamlsource import Loc, YamlSource, load_yaml, pydantic_problems
 from reportgen.periods import Period
+from reportgen.reference import hint
 
 
 def _to_period(value: Any) -> Period:
@@ -482,7 +483,7 @@ def parse_plan(source: YamlSource) -> tuple[Plan | None, list[Problem]]:
     try:
         plan = Plan.model_validate(source.data)
     except ValidationError as exc:
-        return None, pydantic_problems(exc, source, "docs/plan-schema.md") + problems
+        return None, pydantic_problems(exc, source, hint("plan")) + problems
     if any(p.is_error for p in problems):
         return None, problems
     return plan, problems
