@@ -168,7 +168,7 @@ def test_installed_copy_renders_from_any_folder(tmp_path: Path) -> None:
         if (REPO / name).exists():
             shutil.copy(REPO / name, source)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for folder in ("reportgen", "templates", "styles"):
+    for folder in ("reportgen", "templates", "styles", "docs"):
         shutil.copytree(REPO / folder, source / folder, ignore=ignore)
     target = tmp_path / "site"
     install = subprocess.run(
@@ -185,6 +185,7 @@ def test_installed_copy_renders_from_any_folder(tmp_path: Path) -> None:
     assert install.returncode == 0, install.stderr
     assert (target / "reportgen" / "templates" / "base.html").is_file()
     assert (target / "reportgen" / "styles" / "base.css").is_file()
+    assert (target / "reportgen" / "docs" / "plan-schema.md").is_file()
     work = tmp_path / "elsewhere"
     work.mkdir()
     script = textwrap.dedent(
@@ -211,6 +212,8 @@ def test_installed_copy_renders_from_any_folder(tmp_path: Path) -> None:
         print(builtin_templates_dir())
         print(r.stylesheet("base.css"))
         print(result.pages, len(result.refusals), "Page 1 of 1" in text, "OFFICIAL" in text)
+        from reportgen.reference import _docs_dir, page
+        print(_docs_dir(), page("plan").splitlines()[0])
         """
     )
     env = {**os.environ, "PYTHONPATH": str(target)}
@@ -228,3 +231,4 @@ def test_installed_copy_renders_from_any_folder(tmp_path: Path) -> None:
     assert lines[1] == str(target / "reportgen" / "templates")
     assert lines[2] == str(target / "reportgen" / "styles" / "base.css")
     assert lines[3] == "1 0 True True"
+    assert lines[4] == f"{target / 'reportgen' / 'docs'} # Plan file reference (`inputs/plan.yaml`)"
