@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.periods import Period, period_range
-from reportgen.render.charts import ChartCache, ChartSpec, describe, draw_chart
+from reportgen.render.charts import ChartCache, ChartSpec, draw_chart
 from reportgen.render.fetcher import FetchPolicy
 from reportgen.render.fonts import font_files
 from reportgen.render.markdown import note_to_html
@@ -134,7 +134,7 @@ def make_jobs(root: Path, packs: int, charts: list[Path], specs: list[ChartSpec]
                     "charts": [
                         {
                             "src": c.name,
-                            "alt": describe(specs[(k + j) % len(specs)]),
+                            "alt": f"Trend chart: {specs[(k + j) % len(specs)].title}",
                             "caption": "KPI trend",
                         }
                         for j, c in enumerate(picked)

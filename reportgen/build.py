@@ -31,12 +31,12 @@ from markupsafe import Markup
 
 from reportgen import __version__
 from reportgen.assess.engine import Assessment, assess
-from reportgen.assess.targets import upper_first
 from reportgen.atomic import atomic_write_text
 from reportgen.errors import ReportgenError
 from reportgen.load.project import load_for_period
 from reportgen.load.records import Project
 from reportgen.periods import Period
+from reportgen.present.sentences import chart_caption, source_line
 from reportgen.render.charts import ChartCache
 from reportgen.render.context import ChartRef, PackContext
 from reportgen.render.fetcher import FetchPolicy
@@ -151,7 +151,8 @@ def draw_charts(
         k.id: ChartRef(
             src=path.name,
             alt=k.summary,
-            caption=f"KPI {k.id}: {k.title}. {upper_first(k.target.label)}.",
+            caption=chart_caption(k),
+            source=source_line(plan_kpis[k.id][1]),
         )
         for (k, _), path in zip(todo, paths, strict=True)
     }

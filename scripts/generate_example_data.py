@@ -92,7 +92,7 @@ NOTE_EXTRA_RECS = ("1", "8", "10")
 OVERRIDE = (
     "10",
     "green",
-    "Illustrative: the vacancy gap has stayed well under 10% since August 2019 and agency "
+    "The vacancy gap has stayed well under 10% since August 2019 and agency "
     "use is falling, so the lead judges recruitment and retention to be on track.",
 )
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from reportgen.assess.rag import kpi_rag
-from reportgen.assess.targets import fmt_value, target_at
+from reportgen.assess.targets import target_at
 from reportgen.load.plan import Kpi, RagRules
 from reportgen.periods import Period
 
@@ -135,9 +135,3 @@ def test_no_data_and_no_target() -> None:
     status, reason = kpi_rag(tbc, 50.0, target_at(tbc, P("2019-10")), RULES)
     assert status == "grey"
     assert "TBC" in reason
-
-
-def test_fmt_value() -> None:
-    assert fmt_value(71.0, "percent") == "71%"
-    assert fmt_value(71.25, "percent") == "71.2%"
-    assert fmt_value(1204, "count") == "1,204"

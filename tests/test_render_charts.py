@@ -9,8 +9,7 @@ import pytest
 from PIL import Image
 
 from reportgen.periods import Period, period_range
-from reportgen.render.charts import DPI, ChartCache, ChartSpec, chart_key, describe, draw_chart
-from reportgen.render.formatting import format_value
+from reportgen.render.charts import DPI, ChartCache, ChartSpec, chart_key, draw_chart
 
 PERIODS = tuple(period_range(Period(2019, 4), Period(2020, 3)))
 
@@ -98,7 +97,6 @@ def test_minimal_chart_without_spc_or_target() -> None:
 def test_all_missing_values_still_draw() -> None:
     spec = ChartSpec("Nothing yet", PERIODS[:4], (None, None, None, None), unit="percent")
     assert draw_chart(spec).startswith(b"\x89PNG")
-    assert "No values recorded." in describe(spec)
 
 
 @pytest.mark.parametrize(
@@ -113,31 +111,3 @@ def test_all_missing_values_still_draw() -> None:
 def test_inconsistent_specs_are_rejected(changes: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         spc_spec(**changes)
-
-
-def test_describe_says_what_the_chart_shows() -> None:
-    text = describe(spc_spec())
-    assert text.startswith(
-        "Line chart of Assessments completed within 45 working days, Apr 2019 to Mar 2020."
-    )
-    assert "Latest value 80% in Feb 2020." in text
-    assert "2 months without data." in text
-    assert "Target 85% by Sep 2020." in text
-    assert "Higher is better." in text
-    assert "1 improvement, 1 concern, 1 neither" in text
-
-
-@pytest.mark.parametrize(
-    ("value", "unit", "text"),
-    [
-        (72.5, "percent", "72.5%"),
-        (65.0, "percent", "65%"),
-        (1204.0, "number", "1,204"),
-        (18.0, "days", "18 days"),
-        (2.4, "count", "2.4"),
-        (None, "percent", "no data"),
-        (float("nan"), "number", "no data"),
-    ],
-)
-def test_format_value(value: float | None, unit: str, text: str) -> None:
-    assert format_value(value, unit) == text

@@ -130,7 +130,7 @@ def test_builtins_work_from_an_unrelated_folder(tmp_path: Path) -> None:
         r = Resources.for_project(None)
         print(builtin_templates_dir())
         print(r.stylesheet("base.css"))
-        print(r.environment().get_template("_macros.html").module.rag_badge("amber"))
+        print(r.environment().get_template("partials/macros.html").module.rag("amber"))
         """
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}

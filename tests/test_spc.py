@@ -12,8 +12,10 @@ from collections.abc import Sequence
 
 import pytest
 
-from reportgen.assess.spc import ASSURANCE_LABELS, VARIATION_LABELS, SpcResult, spc
+from reportgen.assess.spc import SpcResult, spc
 from reportgen.periods import Period
+from reportgen.present.labels import ASSURANCE, VARIATION
+from reportgen.present.sentences import spc_sentence
 
 JAN_2019 = Period(2019, 1)
 
@@ -97,9 +99,9 @@ def test_a_point_outside_the_limits_is_special_cause_on_its_side() -> None:
     )
     assert last.rules == ("outside_limits",)
     assert r.variation == "special_cause_improvement_high"
-    assert r.describe().startswith(
-        "Special cause improvement: the latest value (Jul 2019) is above the upper process "
-        "limit (15.28)"
+    assert spc_sentence(r).startswith(
+        "Special cause variation, improving: the latest value (Jul 2019) is above the upper "
+        "process limit (15.3)"
     )
     decrease = run([*SMALL, 6.0, 30.0], improvement="decrease")
     assert decrease.points[-1].point_type == "special_cause_concern"
@@ -138,7 +140,9 @@ def test_run_of_seven_on_each_side_is_flagged_in_full() -> None:
         "special_cause_concern"
     ] * 7
     assert r.variation == "special_cause_concern_low"
-    assert r.describe() == "Special cause concern: the last 7 values are below the mean (10)."
+    assert spc_sentence(r) == (
+        "Special cause variation, deteriorating: the last 7 values are below the mean (10)."
+    )
 
 
 def test_run_of_six_is_not_a_signal() -> None:
@@ -211,7 +215,9 @@ def test_neutral_direction_reports_side_not_judgement() -> None:
     assert [p.side for p in r.points] == ["high"] * 7 + ["low"] * 7
     assert r.variation == "special_cause_neutral_low"
     assert run(BELOW7 + ABOVE7, improvement="neutral").variation == "special_cause_neutral_high"
-    assert r.describe().startswith("Special cause variation (low): the last 7 values are below")
+    assert spc_sentence(r).startswith(
+        "Special cause variation, neither better nor worse (lower): the last 7 values are below"
+    )
 
 
 # Trends. 8 20 8 20 | 12 13 14 15 16 17 18 | 7: sum 56 + 105 + 7 = 168 -> mean 14.
@@ -258,9 +264,9 @@ def test_falling_trend_at_the_end_sets_the_icon() -> None:
     assert r.segments[0].mean_moving_range == pytest.approx(4.6)
     assert flags(r, "trend") == [False] * 3 + [True] * 8
     assert r.variation == "special_cause_improvement_low"
-    assert r.describe() == (
-        "Special cause improvement: each of the last 8 values is lower than the one before "
-        "(trial limits from 11 values)."
+    assert spc_sentence(r) == (
+        "Special cause variation, improving: each of the last 8 values is lower than the one "
+        "before (trial limits from 11 values)."
     )
     assert run(values, improvement="increase").variation == "special_cause_concern_low"
 
@@ -327,9 +333,9 @@ def test_a_value_outside_the_limits_counts_towards_two_in_three() -> None:
 def test_two_in_three_at_the_latest_value_is_described() -> None:
     r = judged([12.0, 14.0, 14.0])
     assert r.variation == "special_cause_improvement_high"
-    assert r.describe() == (
-        "Special cause improvement: 2 of the last 3 values are above the upper two-sigma "
-        "line (13.55)."
+    assert spc_sentence(r) == (
+        "Special cause variation, improving: 2 of the last 3 values are above the upper "
+        "two-sigma line (13.5)."
     )
     low = judged([8.0, 6.0, 6.0])
     assert low.variation == "special_cause_concern_low"
@@ -360,10 +366,10 @@ def test_assurance_without_target_or_with_a_series_of_targets() -> None:
     assert run(SMALL, target=[0.0, 0.0, 0.0, 0.0, 12.0]).assurance == "consistent_fail"
     assert run(SMALL, target=[0.0, 0.0, 0.0, 0.0, None]).assurance is None
     r = run(SMALL, target=12.0)
-    assert r.describe() == (
-        "Common cause variation: no special cause at the latest value (May 2019), mean 6; "
-        "the target (12) will not be met without a change to the process (process limits "
-        "0.015 to 11.98) (trial limits from 5 values)."
+    assert spc_sentence(r) == (
+        "Common cause variation: no significant change at the latest value (May 2019); "
+        "mean 6, process limits 0 to 12; the target of 12 is above the upper process limit, "
+        "so it will not be met without a change to the process (trial limits from 5 values)."
     )
 
 
@@ -371,7 +377,7 @@ def test_no_values() -> None:
     r = spc([], [], improvement="increase", target=5.0)
     assert (r.points, r.segments, r.variation, r.assurance) == ((), (), None, None)
     assert r.warnings == ("no values: SPC needs at least 2 consecutive values",)
-    assert r.describe() == "SPC: no values to analyse."
+    assert spc_sentence(r) == "SPC: no values to analyse."
     assert r.latest is None and r.last_special_cause is False
 
 
@@ -387,8 +393,8 @@ def test_one_value_has_a_mean_but_no_limits() -> None:
     assert (r.variation, r.assurance, r.trial_limits) == (None, None, False)
     assert r.points[0].point_type == "common_cause"
     assert r.warnings == ("only 1 value: process limits need at least 2 consecutive values",)
-    assert r.describe() == (
-        "SPC: not enough data for process limits (1 value; at least 2 consecutive values "
+    assert spc_sentence(r) == (
+        "SPC: too few values for process limits (1 value; at least 2 consecutive values "
         "are needed)."
     )
 
@@ -442,7 +448,7 @@ def test_values_that_change_only_across_gaps_get_no_limits_and_no_signals() -> N
         "no process limits: the values change only across missing months, and every pair "
         "of consecutive values is the same, so the month-to-month variation cannot be measured"
     )
-    assert r.describe() == (
+    assert spc_sentence(r) == (
         "SPC: no process limits; the values change only across missing months, so the "
         "month-to-month variation cannot be measured."
     )
@@ -564,8 +570,8 @@ def test_every_icon_and_assurance_has_words() -> None:
 
     from reportgen.assess.spc import Assurance, VariationIcon
 
-    assert set(VARIATION_LABELS) == set(get_args(VariationIcon))
-    assert set(ASSURANCE_LABELS) == set(get_args(Assurance))
-    assert VARIATION_LABELS[run(ABOVE7 + BELOW7).variation or "common_cause"] == (
-        "Special cause concern (lower)"
+    assert set(VARIATION) == set(get_args(VariationIcon))
+    assert set(ASSURANCE) == set(get_args(Assurance))
+    assert VARIATION[run(ABOVE7 + BELOW7).variation or "common_cause"].label == (
+        "Special cause variation, deteriorating: significantly lower"
     )

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from reportgen.assess.rag import STATUS_LABELS, STATUS_ORDER
+from reportgen.assess.rag import STATUS_ORDER
+from reportgen.present import labels
+from reportgen.present.sentences import spc_sentence
 
 if TYPE_CHECKING:
     from reportgen.assess.engine import RecommendationResult
@@ -51,8 +53,7 @@ def changes(now: RecommendationResult, before: RecommendationResult | None) -> l
             Change(
                 kind,
                 f"Recommendation {now.ref}",
-                f"Overall RAG moved from {STATUS_LABELS[before.status]} to "
-                f"{STATUS_LABELS[now.status]}",
+                f"Overall RAG moved from {labels.rag(before.status)} to {labels.rag(now.status)}",
             )
         )
     old_kpis = {k.id: k for k in before.kpis} if before else {}
@@ -74,7 +75,7 @@ def changes(now: RecommendationResult, before: RecommendationResult | None) -> l
             and k.spc.last_special_cause
             and not (old is not None and old.spc is not None and old.spc.last_special_cause)
         ):
-            text = f"KPI {k.id}: new signal — {k.spc.describe()}"
+            text = f"KPI {k.id}: new signal — {spc_sentence(k.spc, k.unit, k.decimals)}"
             out.append(Change("new-signal", f"KPI {k.id}", text))
     old_actions = {a.ref: a for a in before.actions} if before else {}
     for a in now.actions:

@@ -14,13 +14,15 @@ from datetime import date
 
 from reportgen.assess.actions import ActionResult, assess_action, delivered_on_time_share
 from reportgen.assess.changes import Change, changes
-from reportgen.assess.kpis import KpiResult, assess_kpi, series_for
-from reportgen.assess.rag import STATUS_LABELS, Status, count_statuses
+from reportgen.assess.kpis import KpiResult, assess_kpi, parts_for, series_for
+from reportgen.assess.rag import Status, count_statuses
 from reportgen.assess.rollup import Override, kpi_counts, rollup
 from reportgen.errors import Problem
 from reportgen.load.plan import Plan, Recommendation
 from reportgen.load.records import ActionUpdate, DataPoint, Note, Project
 from reportgen.periods import Period
+from reportgen.present import labels
+from reportgen.present.sentences import override_reason
 
 _RANK = {"red": 0, "amber": 1, "green": 2}
 
@@ -44,7 +46,7 @@ class RecommendationResult:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return labels.rag(self.status)
 
     @property
     def overdue(self) -> tuple[ActionResult, ...]:
@@ -113,7 +115,14 @@ def _assess_recommendation(
 ) -> RecommendationResult:
     kpis = tuple(
         assess_kpi(
-            k, rec.ref, series_for(k.id, points), period, plan.start, plan.rag, rebase=k.rebase
+            k,
+            rec.ref,
+            series_for(k.id, points),
+            period,
+            plan.start,
+            plan.rag,
+            rebase=k.rebase,
+            parts=parts_for(k.id, points),
         )
         for k in rec.kpis
     )
@@ -126,10 +135,7 @@ def _assess_recommendation(
     if note is not None and note.rag_override is not None:
         override = Override(note.rag_override, note.override_reason or "", note.author)
         status = note.rag_override
-        reason = (
-            f"{STATUS_LABELS[status]} (override by {note.author}: {override.reason}); "
-            f"computed {computed_reason}"
-        )
+        reason = override_reason(status, note.author, override.reason, computed_reason)
     return RecommendationResult(
         ref=rec.ref,
         title=rec.display_title,
@@ -153,7 +159,7 @@ def _travel(now: Status, before: Status | None) -> str:
     if _RANK[now] > _RANK[before]:
         return "improving"
     if _RANK[now] < _RANK[before]:
-        return "worsening"
+        return "deteriorating"
     return "no change"
 
 

@@ -12,14 +12,28 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from reportgen.assess import spc as spc_mod
-from reportgen.assess.rag import STATUS_LABELS, Status, kpi_rag
-from reportgen.assess.summaries import kpi_summary
-from reportgen.assess.targets import TargetAt, fmt_value, target_at
+from reportgen.assess.rag import Status, kpi_rag
+from reportgen.assess.targets import TargetAt, target_at
 from reportgen.load.plan import Kpi, RagRules
 from reportgen.load.records import DataPoint
 from reportgen.periods import Period, period_range
+from reportgen.present import labels
+from reportgen.present.numbers import value as fmt_value
+from reportgen.present.sentences import kpi_summary, kpi_value
 
-Travel = Literal["improving", "worsening", "no change", "up", "down", "n/a"]
+Travel = Literal["improving", "deteriorating", "no change", "up", "down", "n/a"]
+"""A raw move between two months, judged by the KPI's good direction."""
+
+Movement = Literal[
+    "improving", "deteriorating", "no significant change", "no change", "higher", "lower", "n/a"
+]
+"""What a pack says about the latest month (Making Data Count).
+
+With SPC limits, only a special-cause signal at the latest value is a
+movement (improving or deteriorating by the KPI's good direction, higher or
+lower when it has none); a move inside common-cause variation is "no
+significant change". Without limits the raw move since last month is used.
+"""
 
 
 @dataclass(frozen=True)
@@ -59,10 +73,17 @@ class KpiResult:
     met_before: bool
     summary: str
     gaps: tuple[str, ...] = field(default_factory=tuple)
+    decimals: int | None = None
+    """Decimals the plan asks for (None: up to one)."""
+    numerator: float | None = None
+    """The month's numerator, when the KPI data supplies it."""
+    denominator: float | None = None
+    """The month's denominator, when the KPI data supplies it."""
+    movement: Movement = "n/a"
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return labels.rag(self.status)
 
     @property
     def quantitative(self) -> bool:
@@ -70,16 +91,30 @@ class KpiResult:
 
     @property
     def value_text(self) -> str:
+        """The month's value as every output prints it; the last value and month if none."""
         if self.value is not None:
-            return fmt_value(self.value, self.unit)
+            return kpi_value(self)
         if self.latest_value is not None and self.latest_period is not None:
-            return f"{fmt_value(self.latest_value, self.unit)} ({self.latest_period.label})"
+            last = fmt_value(self.latest_value, self.unit, self.decimals)
+            return f"{last} ({self.latest_period.label})"
         return "–"
 
 
 def series_for(kpi_id: str, points: Sequence[DataPoint]) -> dict[Period, float]:
     """Whole-service values for one KPI, by month."""
     return {p.period: p.value for p in points if p.kpi == kpi_id and p.team is None}
+
+
+def parts_for(kpi_id: str, points: Sequence[DataPoint]) -> dict[Period, tuple[float, float]]:
+    """Whole-service numerator and denominator by month, where both are supplied."""
+    return {
+        p.period: (p.numerator, p.denominator)
+        for p in points
+        if p.kpi == kpi_id
+        and p.team is None
+        and p.numerator is not None
+        and p.denominator is not None
+    }
 
 
 def travel(kpi: Kpi, now: float, then: float) -> Travel:
@@ -89,7 +124,37 @@ def travel(kpi: Kpi, now: float, then: float) -> Travel:
     if kpi.direction == "neither":
         return "up" if change > 0 else "down"
     better = change > 0 if kpi.direction == "higher" else change < 0
-    return "improving" if better else "worsening"
+    return "improving" if better else "deteriorating"
+
+
+def movement(
+    direction: str, previous: Comparison | None, spc: spc_mod.SpcResult | None, period: Period
+) -> Movement:
+    """See :data:`Movement`: SPC decides when it can, else the raw move."""
+    latest = spc.latest if spc is not None else None
+    segment = spc.latest_segment if spc is not None else None
+    if (
+        latest is not None
+        and segment is not None
+        and segment.has_limits
+        and latest.period == period
+        and latest.point_type is not None
+    ):
+        if latest.point_type == "special_cause_improvement":
+            return "improving"
+        if latest.point_type == "special_cause_concern":
+            return "deteriorating"
+        if latest.point_type == "special_cause_neutral":
+            return "higher" if latest.side == "high" else "lower"
+        return "no significant change"
+    if previous is None:
+        return "n/a"
+    raw = previous.travel
+    if raw == "up":
+        return "higher"
+    if raw == "down":
+        return "lower"
+    return raw
 
 
 def _compare(kpi: Kpi, values: dict[Period, float], now: Period, then: Period) -> Comparison | None:
@@ -109,6 +174,7 @@ def assess_kpi(
     first_period: Period,
     rules: RagRules,
     rebase: Sequence[Period] = (),
+    parts: dict[Period, tuple[float, float]] | None = None,
 ) -> KpiResult:
     """Judge ``kpi`` in ``period`` using only values up to that month."""
     months = period_range(first_period, period) if period >= first_period else [period]
@@ -126,7 +192,8 @@ def assess_kpi(
     )
     if status == "no-data" and latest_period is not None and latest_value is not None:
         reason = (
-            f"No data for {period.label}; last value {fmt_value(latest_value, kpi.unit)} "
+            f"No data for {period.label}; last value "
+            f"{fmt_value(latest_value, kpi.unit, kpi.decimals)} "
             f"in {latest_period.label} ({age} month{'s' if age != 1 else ''} old)"
         )
     series = tuple((p, known.get(p)) for p in months)
@@ -138,6 +205,8 @@ def assess_kpi(
         for p, v in known.items()
         if p < period
     )
+    previous = _compare(kpi, known, period, period.shift(-1))
+    numerator, denominator = (parts or {}).get(period, (None, None))
     result = KpiResult(
         id=kpi.id,
         title=kpi.title,
@@ -154,7 +223,7 @@ def assess_kpi(
         target=target,
         status=status,
         reason=reason,
-        previous=_compare(kpi, known, period, period.shift(-1)),
+        previous=previous,
         year_ago=_compare(kpi, known, period, period.shift(-12)),
         series=series,
         targets=targets,
@@ -162,6 +231,10 @@ def assess_kpi(
         met_before=met_before,
         summary="",
         gaps=tuple(kpi.gaps),
+        decimals=kpi.decimals,
+        numerator=numerator if value is not None else None,
+        denominator=denominator if value is not None else None,
+        movement=movement(kpi.direction, previous, spc_result, period),
     )
     return replace(result, summary=kpi_summary(result))
 

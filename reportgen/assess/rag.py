@@ -14,19 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-from reportgen.assess.targets import TargetAt, fmt_value
+from reportgen.assess.targets import TargetAt
 from reportgen.load.plan import Kpi, RagRules
+from reportgen.present.numbers import value as fmt_value
+from reportgen.present.sentences import gap_words
 
 Status = Literal["red", "amber", "green", "grey", "no-data"]
-
-STATUS_LABELS: dict[str, str] = {
-    "red": "Red",
-    "amber": "Amber",
-    "green": "Green",
-    "grey": "No target",
-    "no-data": "No data",
-}
-"""Words shown beside every RAG colour: colour alone never carries meaning."""
 
 STATUS_ORDER: tuple[Status, ...] = ("red", "amber", "green", "grey", "no-data")
 
@@ -62,7 +55,7 @@ def kpi_rag(kpi: Kpi, value: float | None, target: TargetAt, rules: RagRules) ->
         return "grey", f"No target: judged through {kpi.measure}, not a numeric series"
     if value is None:
         return "no-data", "No data for this period"
-    shown = fmt_value(value, kpi.unit)
+    shown = fmt_value(value, kpi.unit, kpi.decimals)
     if target.value is None:
         return "grey", f"No target: {shown}; {target.label}"
     if kpi.direction == "neither":
@@ -70,17 +63,8 @@ def kpi_rag(kpi: Kpi, value: float | None, target: TargetAt, rules: RagRules) ->
     gap = shortfall(kpi, value, target.value)
     if gap <= 1e-9:
         return "green", f"Green: {shown} vs {target.label}, met"
-    words = _gap_words(kpi, gap)
+    words = gap_words(gap, kpi.unit, kpi.decimals, kpi.direction)
     band = tolerance(kpi, target.value, rules)
     if gap <= band + 1e-9:
         return "amber", f"Amber: {shown} vs {target.label}, {words}"
     return "red", f"Red: {shown} vs {target.label}, {words}"
-
-
-def _gap_words(kpi: Kpi, gap: float) -> str:
-    amount = fmt_value(round(gap, 1), None)
-    side = "above" if kpi.direction == "lower" else "short"
-    if kpi.unit == "percent":
-        unit = "point" if amount == "1" else "points"
-        return f"{amount} {unit} {side}"
-    return f"{amount} {side}"

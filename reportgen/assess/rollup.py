@@ -22,8 +22,10 @@ from dataclasses import dataclass
 
 from reportgen.assess.actions import ActionResult
 from reportgen.assess.kpis import KpiResult
-from reportgen.assess.rag import STATUS_LABELS, Status, count_statuses
+from reportgen.assess.rag import Status, count_statuses
 from reportgen.load.plan import RollupRules
+from reportgen.present import labels
+from reportgen.present.numbers import plural, share, weeks
 
 
 @dataclass(frozen=True)
@@ -54,21 +56,19 @@ def rollup(
 
     facts: list[str] = []
     if red:
-        facts.append(f"{len(red)} of {len(judged)} KPIs red")
+        facts.append(f"{share(len(red), len(judged), 'KPI')} red")
     if amber:
-        facts.append(f"{len(amber)} of {len(judged)} KPIs amber")
+        facts.append(f"{share(len(amber), len(judged), 'KPI')} amber")
     if overdue:
         n = len(overdue)
         facts.append(
-            f"{n} action{'s' if n != 1 else ''} overdue"
-            + (f" (longest {worst_overdue} weeks)" if n > 1 else f" {worst_overdue} weeks")
+            f"{plural(n, 'action')} overdue"
+            + (f" (longest {weeks(worst_overdue)})" if n > 1 else f" {weeks(worst_overdue)}")
         )
     if blocked:
-        facts.append(
-            f"{len(blocked)} action{'s' if len(blocked) != 1 else ''} blocked or off track"
-        )
+        facts.append(f"{plural(len(blocked), 'action')} blocked or off track")
     if at_risk:
-        facts.append(f"{len(at_risk)} action{'s' if len(at_risk) != 1 else ''} at risk")
+        facts.append(f"{plural(len(at_risk), 'action')} at risk")
 
     status: Status
     if (
@@ -90,11 +90,11 @@ def rollup(
         done = sum(1 for a in actions if a.state == "complete")
         bits = []
         if judged:
-            bits.append(f"{len(judged)} of {len(judged)} KPIs on target")
+            bits.append(f"{share(len(judged), len(judged), 'KPI')} on target")
         if actions:
-            bits.append(f"{done} of {len(actions)} actions complete, none overdue")
+            bits.append(f"{share(done, len(actions), 'action')} complete, none overdue")
         facts = bits
     else:
         status = "grey"
         facts = ["no KPI or action could be judged"]
-    return status, f"{STATUS_LABELS[status]}: {', '.join(facts)}"
+    return status, f"{labels.rag(status)}: {', '.join(facts)}"

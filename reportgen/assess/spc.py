@@ -137,23 +137,6 @@ SCREEN_FACTOR = 3.267
 TRIAL_LIMIT_POINTS = 13
 """Limits from fewer values than this are trial limits (plotthedots, MDC)."""
 
-VARIATION_LABELS: dict[VariationIcon, str] = {
-    "common_cause": "Common cause variation",
-    "special_cause_improvement_high": "Special cause improvement (higher)",
-    "special_cause_improvement_low": "Special cause improvement (lower)",
-    "special_cause_concern_high": "Special cause concern (higher)",
-    "special_cause_concern_low": "Special cause concern (lower)",
-    "special_cause_neutral_high": "Special cause variation (higher)",
-    "special_cause_neutral_low": "Special cause variation (lower)",
-}
-"""Words for each variation icon, for tables, legends and alt text."""
-ASSURANCE_LABELS: dict[Assurance, str] = {
-    "consistent_pass": "Consistently passing the target",
-    "consistent_fail": "Consistently failing the target",
-    "hit_and_miss": "Hit and miss against the target",
-}
-"""Words for each assurance result, for tables, legends and alt text."""
-
 
 @dataclass(frozen=True)
 class SpcPoint:
@@ -266,67 +249,7 @@ class SpcResult:
         latest = self.latest
         return latest is not None and latest.special_cause
 
-    def describe(self) -> str:
-        """One plain-English line on what the chart says now, for the pack text."""
-        latest = self.latest
-        segment = self.latest_segment
-        if latest is None or segment is None:
-            return "SPC: no values to analyse."
-        if not segment.has_limits and segment.mean_moving_range == 0:
-            return (
-                "SPC: no process limits; the values change only across missing months, "
-                "so the month-to-month variation cannot be measured."
-            )
-        if not segment.has_limits:
-            n = segment.n_values
-            return (
-                f"SPC: not enough data for process limits ({n} value{'s' if n != 1 else ''}; "
-                "at least 2 consecutive values are needed)."
-            )
-        assurance = self._assurance_clause(latest, segment)
-        signal = self._signal_clause(latest, segment, with_limits=not assurance)
-        text = f"{_variation_phrase(latest)}: {signal}"
-        if assurance:
-            text += f"; {assurance}"
-        if segment.trial_limits:
-            text += f" (trial limits from {segment.n_baseline} values)"
-        return text + "."
-
-    def _signal_clause(self, latest: SpcPoint, segment: SpcSegment, *, with_limits: bool) -> str:
-        index = self.points.index(latest)
-        label = latest.period.label
-        mean = _fmt(segment.mean)
-        if latest.outside_limits:
-            if latest.side == "high":
-                return (
-                    f"the latest value ({label}) is above the upper process limit "
-                    f"({_fmt(segment.upper_limit)})"
-                )
-            return (
-                f"the latest value ({label}) is below the lower process limit "
-                f"({_fmt(segment.lower_limit)})"
-            )
-        if latest.trend:
-            n = self._streak(index, trend=True)
-            word = "higher" if latest.side == "high" else "lower"
-            return f"each of the last {n} values is {word} than the one before"
-        if latest.two_in_three:
-            beyond = sum(p.two_in_three for p in self.points[max(0, index - 2) : index + 1])
-            if latest.side == "high":
-                line = f"above the upper two-sigma line ({_fmt(segment.upper_two_sigma)})"
-            else:
-                line = f"below the lower two-sigma line ({_fmt(segment.lower_two_sigma)})"
-            return f"{beyond} of the last 3 values are {line}"
-        if latest.run:
-            n = self._streak(index, trend=False)
-            where = "above" if latest.side == "high" else "below"
-            return f"the last {n} values are {where} the mean ({mean})"
-        text = f"no special cause at the latest value ({label}), mean {mean}"
-        if with_limits:
-            text += f", process limits {_fmt(segment.lower_limit)} to {_fmt(segment.upper_limit)}"
-        return text
-
-    def _streak(self, index: int, *, trend: bool) -> int:
+    def streak(self, index: int, *, trend: bool) -> int:
         """How many values, ending at ``index``, share its run side or trend direction."""
         end = self.points[index]
         side = 1 if end.side == "high" else -1
@@ -343,23 +266,6 @@ class SpcResult:
                 break
             n += 1
         return n
-
-    def _assurance_clause(self, latest: SpcPoint, segment: SpcSegment) -> str:
-        if self.assurance is None or latest.target is None:
-            return ""
-        target = _fmt(latest.target)
-        limits = f"{_fmt(segment.lower_limit)} to {_fmt(segment.upper_limit)}"
-        if self.assurance == "consistent_pass":
-            return f"the target ({target}) should be met consistently (process limits {limits})"
-        if self.assurance == "consistent_fail":
-            return (
-                f"the target ({target}) will not be met without a change to the process "
-                f"(process limits {limits})"
-            )
-        return (
-            f"the target ({target}) lies within the process limits ({limits}), "
-            "so it will be hit and miss"
-        )
 
 
 def spc(
@@ -773,23 +679,3 @@ def _segment_warnings(segments: list[SpcSegment], rebased: bool) -> list[str]:
                     "limits equal the mean"
                 )
     return out
-
-
-def _variation_phrase(latest: SpcPoint) -> str:
-    if latest.point_type == "special_cause_improvement":
-        return "Special cause improvement"
-    if latest.point_type == "special_cause_concern":
-        return "Special cause concern"
-    if latest.point_type == "special_cause_neutral":
-        return f"Special cause variation ({'high' if latest.side == 'high' else 'low'})"
-    return "Common cause variation"
-
-
-def _fmt(x: float | None) -> str:
-    """Short number for sentences: at most 2 decimals, 3 significant below 1."""
-    if x is None:
-        return "n/a"
-    if x != 0 and abs(x) < 1:
-        return f"{x:.3g}"
-    text = f"{x:,.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text

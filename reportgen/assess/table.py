@@ -7,9 +7,8 @@ diffs cleanly between runs.
 from __future__ import annotations
 
 from reportgen.assess.engine import Assessment
-from reportgen.assess.rag import STATUS_LABELS
-from reportgen.assess.spc import VARIATION_LABELS
-from reportgen.assess.targets import fmt_value
+from reportgen.present import labels
+from reportgen.present.sentences import target_text
 
 
 def _row(cells: list[str], widths: list[int]) -> str:
@@ -49,15 +48,16 @@ def to_table(a: Assessment) -> str:
         lines += ["", f"Recommendation {r.ref}: {r.title}"]
         if r.kpis:
             lines += _table(
-                ["KPI", "Value", "Target", "RAG", "Travel", "SPC", "Reason"],
+                ["KPI", "Value", "Target", "RAG", "Movement", "SPC", "Assurance", "Reason"],
                 [
                     [
                         k.id,
                         k.value_text,
-                        "–" if k.target.value is None else fmt_value(k.target.value, k.unit),
-                        STATUS_LABELS[k.status],
-                        k.previous.travel if k.previous else "n/a",
-                        VARIATION_LABELS[k.spc.variation] if k.spc and k.spc.variation else "–",
+                        target_text(k),
+                        k.status_label,
+                        labels.movement(k.movement).short,
+                        labels.variation(k.spc.variation).short if k.spc else "–",
+                        labels.assurance(k.spc.assurance).short if k.spc else "–",
                         k.reason,
                     ]
                     for k in r.kpis
@@ -72,7 +72,7 @@ def to_table(a: Assessment) -> str:
                         x.original_due.label if x.original_due else "–",
                         x.revised_due.label if x.revised_due else "–",
                         x.state_label,
-                        STATUS_LABELS[x.status],
+                        labels.rag(x.status),
                         x.workstream,
                     ]
                     for x in r.actions

@@ -17,6 +17,7 @@ from typing import Literal
 
 from reportgen.load.plan import Kpi
 from reportgen.periods import Period
+from reportgen.present.numbers import value
 
 TargetKind = Literal["final", "interim", "trajectory", "tbc", "none", "not-numeric"]
 
@@ -40,17 +41,6 @@ class TargetAt:
     @property
     def numeric(self) -> bool:
         return self.value is not None
-
-
-def fmt_value(value: float, unit: str | None) -> str:
-    """Format a KPI value the way a board pack prints it (``71%``, ``1,204``)."""
-    text = f"{value:,.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
-    return f"{text}%" if unit == "percent" else text
-
-
-def upper_first(text: str) -> str:
-    """Capitalise the first letter only (``str.capitalize`` would turn "Mar" into "mar")."""
-    return text[:1].upper() + text[1:]
 
 
 def milestones(kpi: Kpi, start: tuple[Period, float] | None) -> list[Milestone]:
@@ -89,7 +79,7 @@ def target_at(kpi: Kpi, period: Period, start: tuple[Period, float] | None = Non
     if not goals:
         if final is None:
             return TargetAt(None, "none", "no target set in the plan")
-        return TargetAt(final, "final", f"target {fmt_value(final, kpi.unit)}")
+        return TargetAt(final, "final", f"target {value(final, kpi.unit, kpi.decimals)}")
 
     unit = kpi.unit
     last = goals[-1]
@@ -97,42 +87,43 @@ def target_at(kpi: Kpi, period: Period, start: tuple[Period, float] | None = Non
         undated_final = kpi.target is None or kpi.target.by is None
         if final is not None and undated_final and last.kind == "interim" and period > last.period:
             # Undated final target: it applies once the last interim date has passed.
-            return TargetAt(final, "final", f"target {fmt_value(final, unit)}")
-        return _at_milestone(last, unit)
+            return TargetAt(final, "final", f"target {value(final, unit, kpi.decimals)}")
+        return _at_milestone(last, unit, kpi.decimals)
     first = points[0]
     if period <= first.period:
         if first.kind == "start":
             return TargetAt(
                 first.value,
                 "trajectory",
-                f"trajectory starts at {fmt_value(first.value, unit)} ({first.period.label})",
+                f"trajectory starts at {value(first.value, unit, kpi.decimals)} "
+                f"({first.period.label})",
                 goals[0].period,
             )
-        return _at_milestone(first, unit)
+        return _at_milestone(first, unit, kpi.decimals)
     for before, after in pairwise(points):
         if before.period <= period <= after.period:
             if period == after.period:
-                return _at_milestone(after, unit)
+                return _at_milestone(after, unit, kpi.decimals)
             span = after.period.months_since(before.period)
             done = period.months_since(before.period)
-            value = before.value + (after.value - before.value) * done / span
+            target = before.value + (after.value - before.value) * done / span
             return TargetAt(
-                round(value, 2),
+                round(target, 2),
                 "trajectory",
-                f"trajectory {fmt_value(round(value, 1), unit)} ({period.label}, towards "
-                f"{fmt_value(after.value, unit)} by {after.period.label})",
+                f"trajectory {value(target, unit, kpi.decimals)} ({period.label}, towards "
+                f"{value(after.value, unit, kpi.decimals)} by {after.period.label})",
                 after.period,
             )
-    return _at_milestone(last, unit)  # pragma: no cover - loop covers every gap
+    return _at_milestone(last, unit, kpi.decimals)  # pragma: no cover - loop covers every gap
 
 
-def _at_milestone(m: Milestone, unit: str | None) -> TargetAt:
+def _at_milestone(m: Milestone, unit: str | None, decimals: int | None) -> TargetAt:
     word = "interim target" if m.kind == "interim" else "target"
     if m.kind == "start":
         word = "baseline"
     kind: TargetKind = "interim" if m.kind == "interim" else "final"
     return TargetAt(
-        m.value, kind, f"{word} {fmt_value(m.value, unit)} ({m.period.label})", m.period
+        m.value, kind, f"{word} {value(m.value, unit, decimals)} ({m.period.label})", m.period
     )
 
 

@@ -30,17 +30,8 @@ from reportgen.distribute.errors import DistributionError
 from reportgen.distribute.manifest import Manifest, PackFile
 from reportgen.distribute.packs import Entitlement
 from reportgen.periods import Period
-
-# The same words the packs print beside each colour (reportgen.assess.rag):
-# colour alone never carries the meaning, in an email either.
-RAG_LABELS = {
-    "red": "Red",
-    "amber": "Amber",
-    "green": "Green",
-    "grey": "No target",
-    "no-data": "No data",
-    "blue": "Complete",
-}
+from reportgen.present import labels
+from reportgen.present.jinja import install as install_presentation
 
 
 @dataclass(frozen=True)
@@ -89,6 +80,7 @@ def template_env(project_dir: Path | None) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    install_presentation(env)
     env.filters["filesize"] = human_size
     return env
 
@@ -150,7 +142,7 @@ def context(
                 "ref": r.ref,
                 "title": r.title,
                 "rag": r.rag,
-                "rag_label": RAG_LABELS.get(r.rag, r.rag.title() or "Not rated"),
+                "rag_label": labels.rag(r.rag),
                 "reason": r.reason,
             }
             for r in manifest.summary

@@ -187,6 +187,28 @@ class Kpi(Strict):
     )
     gaps: list[str] = Field(default_factory=list)
     """What the source plan leaves out or contradicts for this KPI."""
+    decimals: int | None = Field(
+        default=None,
+        ge=0,
+        le=4,
+        description="Decimals to print (e.g. 2 for a published 2.01%); default up to 1.",
+    )
+    definition: str | None = None
+    """What exactly is counted, in words, for the KPI definitions appendix."""
+    source_system: str | None = None
+    """Where the figures come from (e.g. `Mosaic case management system`)."""
+    data_owner: str | None = None
+    """Who is responsible for the figures (a role or team)."""
+    frequency: str | None = None
+    """How often the figure is produced (e.g. `monthly`)."""
+    numerator: str | None = None
+    """What the numerator counts, for a rate or percentage."""
+    denominator: str | None = None
+    """What the denominator counts, for a rate or percentage."""
+    figures: Literal["published", "illustrative", "provisional"] | None = Field(
+        default=None,
+        description="Whether the figures are published, illustrative (not real) or provisional.",
+    )
 
 
 class Action(Strict):

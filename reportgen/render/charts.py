@@ -37,7 +37,8 @@ from typing import Any, Literal, cast
 
 from reportgen.atomic import atomic_write_bytes
 from reportgen.periods import Period
-from reportgen.render.formatting import format_value
+from reportgen.present.numbers import number
+from reportgen.present.numbers import value as format_value
 
 Direction = Literal["higher", "lower", "neither"]
 SpecialCause = Literal["improvement", "concern", "neutral"]
@@ -92,6 +93,8 @@ class ChartSpec:
     upper: tuple[float | None, ...] = ()
     special: tuple[SpecialCause | None, ...] = ()
     y_label: str = ""
+    decimals: int | None = None
+    """The KPI's own decimals, so the target label matches the table."""
 
     def __post_init__(self) -> None:
         n = len(self.periods)
@@ -122,6 +125,7 @@ class ChartSpec:
             "upper": list(self.upper),
             "special": list(self.special),
             "y_label": self.y_label,
+            "decimals": self.decimals,
         }
 
 
@@ -134,43 +138,12 @@ def chart_key(spec: ChartSpec) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def describe(spec: ChartSpec) -> str:
-    """Alt text for the chart: what a sighted reader would take from it."""
-    points = [(p, v) for p, v in zip(spec.periods, spec.values, strict=True) if v is not None]
-    if not spec.periods:
-        return f"{spec.title}: no periods to show."
-    span = f"{spec.periods[0].label} to {spec.periods[-1].label}"
-    parts = [f"Line chart of {spec.title}, {span}."]
-    if points:
-        last_p, last_v = points[-1]
-        parts.append(f"Latest value {format_value(last_v, spec.unit)} in {last_p.label}.")
-        if len(points) > 1:
-            first_p, first_v = points[0]
-            parts.append(f"First value {format_value(first_v, spec.unit)} in {first_p.label}.")
-    else:
-        parts.append("No values recorded.")
-    missing = len(spec.values) - len(points)
-    if missing:
-        parts.append(f"{missing} month{'s' if missing != 1 else ''} without data.")
-    if spec.target is not None:
-        by = f" by {spec.target_by.label}" if spec.target_by else ""
-        parts.append(f"Target {format_value(spec.target, spec.unit)}{by}.")
-    if spec.direction != "neither":
-        parts.append(f"{spec.direction.capitalize()} is better.")
-    flagged = [s for s in spec.special if s is not None]
-    if flagged:
-        counts = {k: flagged.count(k) for k in ("improvement", "concern", "neutral")}
-        words = [f"{n} {'neither' if k == 'neutral' else k}" for k, n in counts.items() if n]
-        parts.append("Special-cause points: " + ", ".join(words) + ".")
-    return " ".join(parts)
-
-
 def target_label(spec: ChartSpec) -> str:
     """The target line's legend entry: the plan's goal and when it is due."""
     if spec.target is None:
         return ""
     word = "Interim target" if spec.target_interim else "Target"
-    label = f"{word} {format_value(spec.target, spec.unit)}"
+    label = f"{word} {format_value(spec.target, spec.unit, spec.decimals)}"
     if spec.target_by is not None:
         label += f" by {spec.target_by.label}"
     return label
@@ -470,7 +443,7 @@ def _y_axis(ax: Any, spec: ChartSpec, formatter: Any, locator: Any) -> None:
             pad = (hi - lo) * 0.12 or max(abs(hi) * 0.1, 1.0)
             bottom = 0.0 if lo >= 0 and lo - pad <= 0 else lo - pad
             ax.set_ylim(bottom, hi + pad)
-        ax.yaxis.set_major_formatter(formatter(lambda v, _pos: format_value(v, "number")))
+        ax.yaxis.set_major_formatter(formatter(lambda v, _pos: number(v)))
     ax.yaxis.set_major_locator(locator(nbins=5))
     if spec.y_label:
         ax.set_ylabel(spec.y_label)

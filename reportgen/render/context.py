@@ -37,6 +37,8 @@ class ChartRef:
     src: str
     alt: str
     caption: str
+    source: str = ""
+    """One line on where the figures come from ("Source: …")."""
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ def chart_spec(k: KpiResult, kpi: Kpi) -> ChartSpec | None:
         lower=lower,
         upper=upper,
         special=special,
+        decimals=k.decimals,
     )
 
 

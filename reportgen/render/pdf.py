@@ -32,8 +32,8 @@ from typing import Any
 
 from reportgen.atomic import atomic_write_bytes
 from reportgen.errors import ReportgenError
+from reportgen.present.numbers import w3c_date
 from reportgen.render.fetcher import BUILD_BASE_URL, FetchPolicy, GuardedFetcher, Refusal
-from reportgen.render.formatting import w3c_date
 
 PDF_VARIANT = "pdf/ua-1"
 

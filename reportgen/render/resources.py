@@ -26,9 +26,9 @@ import jinja2
 from markupsafe import Markup
 
 from reportgen.errors import ReportgenError
+from reportgen.present.jinja import install as install_presentation
 from reportgen.render.fetcher import FetchPolicy
 from reportgen.render.fonts import MONO_FAMILY, SANS_FAMILY, font_face_css, font_files
-from reportgen.render.formatting import format_value, long_date, w3c_date
 
 _SOURCE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -141,9 +141,7 @@ def _environment(resources: Resources) -> jinja2.Environment:
     env.globals["font_face_css"] = Markup(font_face_css())
     env.globals["font_family_sans"] = SANS_FAMILY
     env.globals["font_family_mono"] = MONO_FAMILY
-    env.filters["kpi_value"] = format_value
-    env.filters["long_date"] = long_date
-    env.filters["w3c_date"] = w3c_date
+    install_presentation(env)
     return env
 
 

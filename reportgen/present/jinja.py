@@ -1,0 +1,47 @@
+"""The presentation layer as Jinja filters and globals, for packs and emails.
+
+Templates are where councils customise reportgen, so they get the same
+formatters as the code rather than their own copies: ``{{ 72.5 | kpi_value("percent") }}``,
+``{{ rag_label("grey") }}``, ``{% set icon = variation_icon(k.spc.variation) %}``.
+``docs/template-context.md`` lists them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportgen.present import labels, numbers, sentences
+
+FILTERS: dict[str, Any] = {
+    "kpi_value": numbers.value,
+    "number": numbers.number,
+    "long_date": numbers.long_date,
+    "w3c_date": numbers.w3c_date,
+    "month": numbers.month,
+    "long_month": numbers.long_month,
+    "upper_first": numbers.upper_first,
+}
+"""Filters every template may use."""
+
+GLOBALS: dict[str, Any] = {
+    "rag_label": labels.rag,
+    "rag_key": labels.RAG_KEY,
+    "rag_meanings": labels.RAG_MEANINGS,
+    "movement_icon": labels.movement,
+    "variation_icon": labels.variation,
+    "assurance_icon": labels.assurance,
+    "signal_words": labels.SIGNAL_WORDS,
+    "key_icons": labels.KEY_ICONS,
+    "spc_glossary": labels.SPC_GLOSSARY,
+    "plural": numbers.plural,
+    "share": numbers.share,
+    "kpi_value_text": sentences.kpi_value,
+    "target_text": sentences.target_text,
+}
+"""Functions and tables every template may use."""
+
+
+def install(env: Any) -> None:
+    """Add the presentation filters and globals to a Jinja environment."""
+    env.filters.update(FILTERS)
+    env.globals.update(GLOBALS)

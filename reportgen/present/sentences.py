@@ -1,0 +1,214 @@
+"""Sentences built from assessment results: reasons, summaries, alt text, captions.
+
+Every sentence formats its numbers with :mod:`reportgen.present.numbers`
+using the KPI's own unit and decimals, so "61.9%" in an SPC sentence is the
+same string as in the KPI table beside it (never "61.88" or "target (90)").
+Assessment types are imported for type checking only: ``assess`` calls some
+of these functions while it builds its results.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reportgen.present import labels
+from reportgen.present.numbers import amount, change, upper_first, value, with_parts
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from reportgen.assess.kpis import KpiResult
+    from reportgen.assess.spc import SpcPoint, SpcResult, SpcSegment
+    from reportgen.load.plan import Kpi
+
+    _Fmt = Callable[[float | None], str]
+
+
+def kpi_value(k: KpiResult) -> str:
+    """The month's value as every output prints it, with counts when supplied.
+
+    ``52.3% (113 of 216)``; ``no data`` when the month has none (the table
+    adds the last value and its month beside it).
+    """
+    return with_parts(k.value, k.unit, k.decimals, k.numerator, k.denominator)
+
+
+def kpi_value_short(k: KpiResult) -> str:
+    """The month's value alone (``52.3%``), for chart titles and tight cells."""
+    return value(k.value, k.unit, k.decimals)
+
+
+def target_text(k: KpiResult) -> str:
+    """The month's target as a bare figure (``95%``), or an en dash."""
+    return "–" if k.target.value is None else value(k.target.value, k.unit, k.decimals)
+
+
+_SPC_PHRASE: dict[str | None, str] = {
+    "special_cause_improvement": "Special cause variation, improving",
+    "special_cause_concern": "Special cause variation, deteriorating",
+    "special_cause_neutral": "Special cause variation, neither better nor worse",
+    "common_cause": "Common cause variation",
+}
+
+
+def spc_sentence(r: SpcResult, unit: str | None = None, decimals: int | None = None) -> str:
+    """One plain-English line on what the SPC chart says now."""
+    latest = r.latest
+    segment = r.latest_segment
+    if latest is None or segment is None:
+        return "SPC: no values to analyse."
+    if not segment.has_limits and segment.mean_moving_range == 0:
+        return (
+            "SPC: no process limits; the values change only across missing months, "
+            "so the month-to-month variation cannot be measured."
+        )
+    if not segment.has_limits:
+        n = segment.n_values
+        return (
+            f"SPC: too few values for process limits ({n} value{'s' if n != 1 else ''}; "
+            "at least 2 consecutive values are needed)."
+        )
+
+    def fmt(x: float | None) -> str:
+        return value(x, unit, decimals)
+
+    assurance = _assurance_clause(r, latest, segment, fmt)
+    phrase = _SPC_PHRASE[latest.point_type]
+    if latest.point_type == "special_cause_neutral":
+        phrase += f" ({'higher' if latest.side == 'high' else 'lower'})"
+    text = f"{phrase}: {_signal_clause(r, latest, segment, fmt)}"
+    if assurance:
+        text += f"; {assurance}"
+    if segment.trial_limits:
+        text += f" (trial limits from {segment.n_baseline} values)"
+    return text + "."
+
+
+def _signal_clause(r: SpcResult, latest: SpcPoint, segment: SpcSegment, fmt: _Fmt) -> str:
+    index = r.points.index(latest)
+    label = latest.period.label
+    if latest.outside_limits:
+        if latest.side == "high":
+            return (
+                f"the latest value ({label}) is above the upper process limit "
+                f"({fmt(segment.upper_limit)})"
+            )
+        return (
+            f"the latest value ({label}) is below the lower process limit "
+            f"({fmt(segment.lower_limit)})"
+        )
+    if latest.trend:
+        n = r.streak(index, trend=True)
+        word = "higher" if latest.side == "high" else "lower"
+        return f"each of the last {n} values is {word} than the one before"
+    if latest.two_in_three:
+        beyond = sum(p.two_in_three for p in r.points[max(0, index - 2) : index + 1])
+        if latest.side == "high":
+            line = f"above the upper two-sigma line ({fmt(segment.upper_two_sigma)})"
+        else:
+            line = f"below the lower two-sigma line ({fmt(segment.lower_two_sigma)})"
+        return f"{beyond} of the last 3 values are {line}"
+    if latest.run:
+        n = r.streak(index, trend=False)
+        where = "above" if latest.side == "high" else "below"
+        return f"the last {n} values are {where} the mean ({fmt(segment.mean)})"
+    return (
+        f"no significant change at the latest value ({label}); mean {fmt(segment.mean)}, "
+        f"process limits {fmt(segment.lower_limit)} to {fmt(segment.upper_limit)}"
+    )
+
+
+def _assurance_clause(r: SpcResult, latest: SpcPoint, segment: SpcSegment, fmt: _Fmt) -> str:
+    if r.assurance is None or latest.target is None:
+        return ""
+    target = fmt(latest.target)
+    side = "above the upper" if latest.target > (segment.upper_limit or 0) else "below the lower"
+    if r.assurance == "consistent_pass":
+        return f"the target of {target} is {side} process limit, so it should be met consistently"
+    if r.assurance == "consistent_fail":
+        return (
+            f"the target of {target} is {side} process limit, so it will not be met "
+            "without a change to the process"
+        )
+    return f"the target of {target} is inside the process limits, so it will be hit and miss"
+
+
+def kpi_summary(k: KpiResult) -> str:
+    """Where a KPI started, where it is now, against what target, and what SPC says.
+
+    It is the chart's alt text and the board member's one-line read, so it
+    quotes the month's value exactly as the table prints it.
+    """
+    name = f"KPI {k.id}, {k.title}"
+    if k.measure != "quantitative":
+        return f"{name}: judged through {k.measure}; no data series."
+    present = [(p, v) for p, v in k.series if v is not None]
+    if not present:
+        return f"{name}: no data reported up to {k.period.label}."
+    (p0, v0), (p1, v1) = present[0], present[-1]
+    now = kpi_value(k) if p1 == k.period else value(v1, k.unit, k.decimals)
+    sentence = f"{name}: {now} in {p1.label}"
+    if p1 != p0:
+        sentence += (
+            f", from {value(v0, k.unit, k.decimals)} in {p0.label} "
+            f"({change(v1 - v0, k.unit, k.decimals)})"
+        )
+    sentence += "."
+    if k.target.value is not None:
+        sentence += f" {upper_first(k.target.label)}: {labels.rag(k.status).lower()}."
+    else:
+        sentence += f" {upper_first(k.target.label)}."
+    if k.spc is not None:
+        sentence += f" {spc_sentence(k.spc, k.unit, k.decimals)}"
+    return sentence
+
+
+def gap_words(gap: float, unit: str | None, decimals: int | None, direction: str) -> str:
+    """``9 points short``, ``3 days above``: how far a value misses its target."""
+    side = "above" if direction == "lower" else "short"
+    return f"{amount(round(gap, 6), unit, decimals)} {side}"
+
+
+def chart_caption(k: KpiResult) -> str:
+    """Visible caption under a chart: the full title and the month's target."""
+    return f"KPI {k.id}: {k.title}. {upper_first(k.target.label)}."
+
+
+FIGURES_WORDS: dict[str, str] = {
+    "published": "published figures",
+    "illustrative": "illustrative figures, not real data",
+    "provisional": "provisional figures, subject to revision",
+}
+
+
+def source_line(kpi: Kpi) -> str:
+    """One line under each chart: where the figures come from and whether they are real.
+
+    ``Source: Mosaic; owner Performance team; monthly (illustrative figures, not real data).``
+    """
+    parts = [p for p in (kpi.source_system, kpi.data_owner, kpi.frequency) if p]
+    if kpi.data_owner:
+        parts[parts.index(kpi.data_owner)] = f"owner {kpi.data_owner}"
+    lead = "; ".join(parts) if parts else "not stated in the plan"
+    status = FIGURES_WORDS.get(kpi.figures or "", "")
+    return f"Source: {lead}" + (f" ({status})." if status else ".")
+
+
+def definition_rows(kpi: Kpi) -> tuple[tuple[str, str], ...]:
+    """The KPI definitions appendix entry: (label, text) pairs the plan supplies."""
+    rows = [
+        ("Definition", kpi.definition or kpi.as_written),
+        ("Numerator", kpi.numerator),
+        ("Denominator", kpi.denominator),
+        ("Source system", kpi.source_system),
+        ("Data owner", kpi.data_owner),
+        ("Frequency", kpi.frequency),
+        ("Figures", FIGURES_WORDS.get(kpi.figures or "", "")),
+    ]
+    return tuple((label, text) for label, text in rows if text)
+
+
+def override_reason(status: str, author: str, reason: str, computed_reason: str) -> str:
+    """An overridden RAG's reason: who overrode it, why, and what was computed."""
+    why = reason.strip().rstrip(".;")
+    return f"{labels.rag(status)}, overridden by {author}: {why}. Computed: {computed_reason}"
