@@ -26,7 +26,6 @@ FILTERS: dict[str, Any] = {
 GLOBALS: dict[str, Any] = {
     "rag_label": labels.rag,
     "rag_key": labels.RAG_KEY,
-    "rag_meanings": labels.RAG_MEANINGS,
     "movement_icon": labels.movement,
     "variation_icon": labels.variation,
     "assurance_icon": labels.assurance,

@@ -47,15 +47,6 @@ RAG_LABELS: dict[str, str] = {
 RAG_KEY: tuple[str, ...] = ("red", "amber", "green", "grey", "no-data")
 """RAG statuses in the order keys list them."""
 
-RAG_MEANINGS: dict[str, str] = {
-    "red": "off target beyond the tolerance",
-    "amber": "short of target, within the tolerance",
-    "green": "on or better than target",
-    "grey": "no numeric target to judge against",
-    "no-data": "nothing reported for the month",
-}
-
-
 def rag(status: str | None) -> str:
     """``Red``, ``No target``; ``Not rated`` for anything unknown."""
     if not status:
@@ -155,16 +146,16 @@ SIGNAL_WORDS: dict[str, str] = {"improvement": "improving", "concern": "deterior
 
 
 KEY_ICONS: tuple[tuple[Icon, str], ...] = (
-    (MOVEMENT["improving"], "improving: better, by the KPI's good direction"),
-    (MOVEMENT["deteriorating"], "deteriorating: worse, by the KPI's good direction"),
-    (MOVEMENT["no significant change"], "no significant change (within common-cause variation)"),
-    (VARIATION["common_cause"], "common cause variation"),
-    (VARIATION["special_cause_improvement_high"], "special cause, improving (H higher, L lower)"),
-    (VARIATION["special_cause_concern_low"], "special cause, deteriorating (H higher, L lower)"),
-    (VARIATION["special_cause_neutral_high"], "special cause, neither better nor worse"),
-    (ASSURANCE["consistent_pass"], "consistently passing the target"),
-    (ASSURANCE["consistent_fail"], "consistently failing the target"),
-    (ASSURANCE["hit_and_miss"], "hit and miss: target inside the process limits"),
+    (MOVEMENT["improving"], "improving"),
+    (MOVEMENT["deteriorating"], "deteriorating"),
+    (MOVEMENT["no significant change"], "no significant change"),
+    (VARIATION["common_cause"], "common cause"),
+    (VARIATION["special_cause_improvement_high"], "special cause improving, H high / L low"),
+    (VARIATION["special_cause_concern_low"], "special cause deteriorating"),
+    (VARIATION["special_cause_neutral_high"], "special cause, neither"),
+    (ASSURANCE["consistent_pass"], "consistently passing target"),
+    (ASSURANCE["consistent_fail"], "consistently failing target"),
+    (ASSURANCE["hit_and_miss"], "hit and miss"),
 )
 """What the key on every pack with icons explains, in order."""
 
