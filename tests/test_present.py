@@ -83,22 +83,14 @@ def test_movement_words_follow_the_good_direction_not_the_value() -> None:
     # KPI 27 is lower-is-better: a run of 7 below the mean is special-cause
     # improvement, shown with the "improving" arrow although the value fell.
     values = [20.0, 21.0, 20.0, 21.0, 20.0, 21.0, 20.0, 15.0, 14.0, 15.0, 14.0, 15.0, 14.0, 13.0]
-    k = (
-        assess(project(series("27", "2019-04", values)), P("2020-05"))
-        .recommendation("1")
-        .kpis[1]
-    )
+    k = assess(project(series("27", "2019-04", values)), P("2020-05")).recommendation("1").kpis[1]
     assert k.id == "27" and k.direction == "lower"
     assert k.spc is not None and k.spc.variation == "special_cause_improvement_low"
     assert k.movement == "improving"
     assert labels.movement(k.movement).symbol == "↑"
     assert labels.variation(k.spc.variation).short == "Improving"
     # The same fall on a higher-is-better KPI is deteriorating.
-    k42 = (
-        assess(project(series("42", "2019-04", values)), P("2020-05"))
-        .recommendation("1")
-        .kpis[0]
-    )
+    k42 = assess(project(series("42", "2019-04", values)), P("2020-05")).recommendation("1").kpis[0]
     assert k42.movement == "deteriorating"
     assert labels.movement(k42.movement).symbol == "↓"
 
@@ -106,11 +98,7 @@ def test_movement_words_follow_the_good_direction_not_the_value() -> None:
 def test_a_move_within_common_cause_variation_is_no_significant_change() -> None:
     # 76.7 -> 76.2 in a noisy but stable series: down, yet no signal.
     values = [74.0, 78.0, 75.0, 77.5, 76.0, 78.5, 75.5, 77.0, 76.7, 76.2]
-    k = (
-        assess(project(series("42", "2019-04", values)), P("2020-01"))
-        .recommendation("1")
-        .kpis[0]
-    )
+    k = assess(project(series("42", "2019-04", values)), P("2020-01")).recommendation("1").kpis[0]
     assert k.previous is not None and k.previous.travel == "deteriorating"
     assert k.spc is not None and k.spc.variation == "common_cause"
     assert k.movement == "no significant change"
@@ -119,11 +107,7 @@ def test_a_move_within_common_cause_variation_is_no_significant_change() -> None
 
 def test_summary_and_sentences_use_the_kpis_own_format() -> None:
     values = [55.0, 58.0, 61.88, 60.0, 62.0, 59.0, 61.0]
-    k = (
-        assess(project(series("42", "2019-04", values)), P("2019-10"))
-        .recommendation("1")
-        .kpis[0]
-    )
+    k = assess(project(series("42", "2019-04", values)), P("2019-10")).recommendation("1").kpis[0]
     assert "Target: target" not in k.summary
     assert "61.88" not in k.summary
     assert k.summary.startswith(f"KPI 42, {k.title}: 61% in Oct 2019, from 55% in Apr 2019")

@@ -47,6 +47,7 @@ RAG_LABELS: dict[str, str] = {
 RAG_KEY: tuple[str, ...] = ("red", "amber", "green", "grey", "no-data")
 """RAG statuses in the order keys list them."""
 
+
 def rag(status: str | None) -> str:
     """``Red``, ``No target``; ``Not rated`` for anything unknown."""
     if not status:
