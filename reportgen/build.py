@@ -276,6 +276,7 @@ def _build(
     index_path = outputs_root / CACHE_DIR / f"packs-{period}.json"
     index = _load_pack_index(index_path)
     staging = out_dir / f".staging-{os.getpid()}"
+    remove_stale_staging(out_dir)
     created = datetime(built.year, built.month, built.day, tzinfo=UTC)
     jobs: list[PdfJob] = []
     job_specs: list[tuple[PackSpec, str]] = []
@@ -323,6 +324,24 @@ def _build(
     _write_manifest(out_dir, project, assessment, options, built, report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def remove_stale_staging(out_dir: Path) -> None:
+    """Delete staging folders left by builds that were killed (their process is gone)."""
+    for folder in out_dir.glob(".staging-*"):
+        pid = folder.name.removeprefix(".staging-")
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _output(spec: PackSpec, pages: int, sha256: str, size: int) -> ManifestOutput:

@@ -11,6 +11,11 @@ can hold it around build and send, which take it again themselves.
 (``validate``, ``assess``, the library from Python) works where it is
 missing. Every command that finds the project busy exits with
 :data:`EXIT_BUSY`, so a scheduler can tell "try later" from "broken".
+
+The lock belongs to the process that took it, never to its children: a
+``flock`` lives as long as any process has the file open, and a forked
+worker inherits every open file. So a child closes its copies as it
+starts, and a killed build cannot leave a worker holding the project.
 """
 
 from __future__ import annotations
@@ -29,6 +34,21 @@ EXIT_BUSY = 4
 
 _guard = threading.Lock()
 _held: dict[Path, tuple[int, int, int]] = {}  # path -> (fd, depth, owning thread id)
+
+
+def _forget_in_child() -> None:
+    global _guard
+    _guard = threading.Lock()  # another thread may have held it at the fork
+    # Closing (never unlocking: that would release the parent's lock too)
+    # drops only this process's reference to the locked file.
+    for fd, _depth, _owner in _held.values():
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _held.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
 
 
 class LockHeldError(ReportgenError):

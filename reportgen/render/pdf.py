@@ -269,6 +269,14 @@ def _run_job(job: PdfJob) -> PdfJobResult:
     )
 
 
+def _start_worker(parent: int) -> None:
+    """Initializer of every pool worker: tie its life to the build's, then warm up."""
+    from reportgen.lifeline import die_with_parent
+
+    die_with_parent(parent)
+    _warm_up()
+
+
 def _warm_up() -> None:
     """Pay each worker's one-off costs (imports, Pango/fontconfig start-up,
     font loading) before it takes a job, so they overlap with the other
@@ -301,7 +309,9 @@ def worker_pool(workers: int | None = None, *, eager: bool = False) -> Iterator[
     if count <= 1:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=count, initializer=_warm_up) as pool:
+    with ProcessPoolExecutor(
+        max_workers=count, initializer=_start_worker, initargs=(os.getpid(),)
+    ) as pool:
         if eager:
             pool.submit(os.getpid)  # starts every worker (fork context starts all at once)
         yield pool

@@ -1,0 +1,103 @@
+"""A real ``kill -9`` of a real build: nothing may stay behind to block the project."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from build_project import write_project
+
+from reportgen.lock import project_lock
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc"),
+]
+
+
+BUILD = [sys.executable, "-m", "reportgen", "build"]
+
+
+def children(pid: int) -> set[int]:
+    """Live child processes of ``pid`` (from /proc, no third-party tools)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found.update(int(p) for p in task.read_text().split())
+        except OSError:
+            continue
+    return found
+
+
+def alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie waiting to be reaped counts as gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+def wait_until(condition: object, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if callable(condition) and condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"not within {seconds} s: {what}")
+
+
+def start_build(root: Path, *extra: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [*BUILD, "-p", str(root), "--period", "2019-10", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # as cron runs it: nobody kills the group for us
+    )
+
+
+def test_kill_9_of_a_build_leaves_nothing_running_locked_or_staged(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p")
+    period_dir = root / "outputs" / "2019-10"
+    build = start_build(root, "-j", "2", "-q")
+    assert build.stdout is not None
+    try:
+        # Kill the main process while its workers are laying out PDFs.
+        wait_until(lambda: any(period_dir.glob(".staging-*")), 120, "the build to start staging")
+        workers = children(build.pid)
+        assert len(workers) >= 2, workers
+        os.kill(build.pid, signal.SIGKILL)
+        build.wait(10)
+
+        wait_until(lambda: not any(alive(w) for w in workers), 5, "the workers to die")
+        # A pipe reader (cron, `| mail`) sees end-of-file: nobody holds the pipe.
+        ready, _, _ = select.select([build.stdout], [], [], 5)
+        assert ready, "the output pipe is still held open"
+        build.stdout.read()
+        # The lock died with the main process: this process can take it at once.
+        with project_lock(root / "outputs"):
+            pass
+    finally:
+        for pid in children(build.pid) | {build.pid}:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        build.stdout.close()
+
+    assert any(period_dir.glob(".staging-*")), "the kill should have left a staging folder"
+    again = subprocess.run(
+        [*BUILD, "-p", str(root), "--period", "2019-10", "--pack", "summary", "-j", "1", "-q"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 0, again.stderr
+    assert "built 1 pack" in again.stdout
+    leftovers = [p.name for p in period_dir.parent.rglob(".staging-*")]
+    assert leftovers == [], f"stale staging folders not cleaned: {leftovers}"
