@@ -19,9 +19,10 @@ from typing import Any, TypeVar
 import click
 
 from reportgen import __version__
-from reportgen.errors import InputError, ReportgenError, sort_problems
+from reportgen.errors import InputError, ReportgenError, os_error_message, sort_problems
 from reportgen.lock import EXIT_BUSY, LockHeldError
 from reportgen.periods import Period
+from reportgen.redact import redact
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -76,10 +77,9 @@ def domain_errors(func: F) -> F:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(EXIT_BUSY)
         except ReportgenError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(redact(str(exc))) from None
         except OSError as exc:  # a folder not writable, a disk full: say which file
-            where = f"{exc.filename}: " if exc.filename else ""
-            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+            raise click.ClickException(redact(os_error_message(exc))) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -295,7 +295,8 @@ def run_command(project: Path, period: Period | None, dry_run: bool, jobs: int |
     from reportgen.scheduled import scheduled_run
 
     result = scheduled_run(project, period=period, dry_run=dry_run, jobs=jobs)
-    click.echo(f"{result.message}; log: {result.log_path}", err=result.status != 0)
+    where = f"log: {result.log_path}" if result.log_path else "no log written"
+    click.echo(redact(f"{result.message}; {where}"), err=result.status != 0)
     sys.exit(result.status)
 
 
@@ -400,10 +401,10 @@ def send(period: Period, dry_run: bool, to: tuple[str, ...], resend: bool, proje
         dry_run=dry_run,
         to=to,
         resend=resend,
-        progress=lambda line: click.echo(line, err=True),
+        progress=lambda line: click.echo(redact(line), err=True),
     )
     for line in report.lines():
-        click.echo(line)
+        click.echo(redact(line))
     if report.outbox is not None and report.by_status("written"):
         click.echo(f"messages written to {report.outbox}")
     if not report.ok:

@@ -58,6 +58,12 @@ class InputError(ReportgenError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+def os_error_message(exc: OSError) -> str:
+    """``path: reason`` for a file the system would not let us read or write."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}"
+
+
 def _sort_key(p: Problem) -> tuple[str, int, int, str]:
     return (p.path, p.line or 0, p.column or 0, p.message)
 

@@ -8,7 +8,7 @@ alert on:
 
 ====  =========================================================
 0     packs built and every recipient has their packs
-1     inputs invalid or the build failed: nothing was sent
+1     inputs invalid, the build failed, or outputs/ not writable: nothing was sent
 3     some recipients did not get their packs (the rest did)
 4     another reportgen run holds the project lock: nothing done
 ====  =========================================================
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from reportgen.errors import InputError, ReportgenError
+from reportgen.errors import InputError, ReportgenError, os_error_message
 from reportgen.lock import EXIT_BUSY, LockHeldError, project_lock
 from reportgen.periods import Period
 
@@ -77,41 +77,63 @@ def scheduled_run(
     jobs: int | None = None,
 ) -> RunResult:
     """Validate, build and send ``period`` (default: last complete month)."""
-    from reportgen.build import run_build
-    from reportgen.distribute import send_period
-
     started = time.perf_counter()
     period = period or last_complete_month(today or date.today())
     outputs_dir = root / "outputs"
-    outputs_dir.mkdir(parents=True, exist_ok=True)
-    with run_log(outputs_dir, period, datetime.now()) as log_path:
-        log.info("scheduled run for %s in %s", period, root.resolve())
-        try:
-            with project_lock(outputs_dir):
-                report = run_build(root, period=period, jobs=jobs)
-                for warning in report.warnings:
-                    log.warning("%s", warning)
-                log.info("%s", report.summary_line())
-                sent = send_period(root, period, dry_run=dry_run, progress=log.info)
-                for line in sent.lines():
-                    log.info("%s", line)
-        except LockHeldError as exc:
-            log.error("%s", exc)
-            return RunResult(EXIT_BUSY, period, log_path, str(exc))
-        except InputError as exc:
-            for problem in exc.problems:
-                log.error("%s", problem)
-            message = f"{len(exc.problems)} problem(s) in the inputs; nothing was built or sent"
-            log.error("%s", message)
-            return RunResult(EXIT_FAILED, period, log_path, message)
-        except ReportgenError as exc:
-            log.error("%s", exc)
-            return RunResult(EXIT_FAILED, period, log_path, str(exc))
-        seconds = time.perf_counter() - started
-        if not sent.ok:
-            message = f"run for {period} finished with recipients not sent ({seconds:.1f} s)"
-            log.error("%s", message)
-            return RunResult(EXIT_PARTIAL, period, log_path, message)
-        message = f"run for {period} complete ({seconds:.1f} s)"
-        log.info("%s", message)
-        return RunResult(EXIT_OK, period, log_path, message)
+    try:
+        with run_log(outputs_dir, period, datetime.now()) as log_path:
+            return _run(root, outputs_dir, period, log_path, dry_run, jobs, started)
+    except OSError as exc:
+        # Not even the log could be written (outputs/ read-only, or a file
+        # where a folder should be): say so on stderr; nothing was attempted.
+        message = f"cannot write the run log: {os_error_message(exc)}; nothing was built or sent"
+        log.error("%s", message)
+        return RunResult(EXIT_FAILED, period, None, message)
+
+
+def _run(
+    root: Path,
+    outputs_dir: Path,
+    period: Period,
+    log_path: Path,
+    dry_run: bool,
+    jobs: int | None,
+    started: float,
+) -> RunResult:
+    from reportgen.build import run_build
+    from reportgen.distribute import send_period
+
+    log.info("scheduled run for %s in %s", period, root.resolve())
+    try:
+        with project_lock(outputs_dir):
+            report = run_build(root, period=period, jobs=jobs)
+            for warning in report.warnings:
+                log.warning("%s", warning)
+            log.info("%s", report.summary_line())
+            sent = send_period(root, period, dry_run=dry_run, progress=log.info)
+            for line in sent.lines():
+                log.info("%s", line)
+    except LockHeldError as exc:
+        log.error("%s", exc)
+        return RunResult(EXIT_BUSY, period, log_path, str(exc))
+    except InputError as exc:
+        for problem in exc.problems:
+            log.error("%s", problem)
+        message = f"{len(exc.problems)} problem(s) in the inputs; nothing was built or sent"
+        log.error("%s", message)
+        return RunResult(EXIT_FAILED, period, log_path, message)
+    except ReportgenError as exc:
+        log.error("%s", exc)
+        return RunResult(EXIT_FAILED, period, log_path, str(exc))
+    except OSError as exc:
+        message = f"stopped: {os_error_message(exc)}"
+        log.error("%s", message)
+        return RunResult(EXIT_FAILED, period, log_path, message)
+    seconds = time.perf_counter() - started
+    if not sent.ok:
+        message = f"run for {period} finished with recipients not sent ({seconds:.1f} s)"
+        log.error("%s", message)
+        return RunResult(EXIT_PARTIAL, period, log_path, message)
+    message = f"run for {period} complete ({seconds:.1f} s)"
+    log.info("%s", message)
+    return RunResult(EXIT_OK, period, log_path, message)

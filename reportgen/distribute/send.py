@@ -31,7 +31,6 @@ from reportgen.distribute.smtp import (
     Credentials,
     Mailer,
     PermanentFailure,
-    Redact,
     TransientFailure,
     credentials_from_env,
 )
@@ -237,13 +236,8 @@ def _deliver_all(
     clock: Clock,
     progress: Progress,
 ) -> None:
-    redact = Redact(creds.password.reveal() if creds else "")
-    log.addFilter(redact)
-    try:
-        with Mailer(config.mail, creds) as mailer:
-            _loop(config, manifest, messages, mailer, ledger, report, sleep, clock, progress)
-    finally:
-        log.removeFilter(redact)
+    with Mailer(config.mail, creds) as mailer:
+        _loop(config, manifest, messages, mailer, ledger, report, sleep, clock, progress)
 
 
 def _loop(

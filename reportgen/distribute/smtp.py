@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from reportgen.distribute.config import MailSettings, is_loopback
 from reportgen.distribute.errors import DistributionError, SmtpFatalError
+from reportgen.redact import redact, register
 
 log = logging.getLogger("reportgen.distribute")
 
@@ -39,28 +40,6 @@ class Secret:
     __str__ = __repr__
 
 
-class Redact(logging.Filter):
-    """Mask a secret in any record that reaches our logger.
-
-    Nothing here logs a credential on purpose; this is the second lock on
-    the door, for a future message that interpolates a server reply or an
-    exception that happens to echo one.
-    """
-
-    def __init__(self, *secrets: str) -> None:
-        super().__init__()
-        self.secrets = [s for s in secrets if s]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        text = record.getMessage()
-        masked = text
-        for secret in self.secrets:
-            masked = masked.replace(secret, "********")
-        if masked != text:
-            record.msg, record.args = masked, None
-        return True
-
-
 @dataclass(frozen=True)
 class Credentials:
     username: str
@@ -78,6 +57,8 @@ def credentials_from_env(mail: MailSettings, environ: Mapping[str, str]) -> Cred
             f"environment variable(s) {', '.join(missing)} not set; they hold the SMTP login "
             "named by mail.username_env / mail.password_env in inputs/distribution.yaml"
         )
+    # From here on the password is masked in everything printed or logged.
+    register(environ[mail.password_env], username=environ[mail.username_env])
     return Credentials(
         username=environ[mail.username_env],
         password=Secret(environ[mail.password_env]),
@@ -103,8 +84,9 @@ class PermanentFailure(SendFailure):
 
 
 def _response(code: int, text: bytes | str) -> str:
+    # Server replies are shown and logged; a server may echo a credential.
     body = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
-    return f"{code} {' '.join(body.split())}".strip()
+    return redact(f"{code} {' '.join(body.split())}".strip())
 
 
 def _by_code(code: int, text: bytes | str) -> SendFailure:
@@ -252,7 +234,7 @@ class Mailer:
             self.close()
             raise TransientFailure(
                 f"connection to {self.mail.host}:{self.mail.effective_port} failed: "
-                f"{type(exc).__name__}: {exc}",
+                f"{type(exc).__name__}: {redact(str(exc))}",
                 connection=True,
             ) from None
 
