@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -109,6 +111,12 @@ class MailSettings(Strict):
         default=None, description="PEM bundle to trust instead of the system store."
     )
     timeout_seconds: float = Field(default=30.0, gt=0)
+    deadline_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="Longest one message's whole SMTP conversation may take, "
+        "however slowly the server replies.",
+    )
     sender: Email
     sender_name: str = ""
     reply_to: Email | None = None
@@ -227,6 +235,7 @@ def check_distribution(source: YamlSource, plan: Plan | None = None) -> list[Pro
     if bool(mail.get("username_env")) != bool(mail.get("password_env")):
         missing = "password_env" if mail.get("username_env") else "username_env"
         add(("mail", missing), "give both username_env and password_env, or neither")
+    _check_name(mail.get("sender_name"), ("mail", "sender_name"), add)
     subject = mail.get("subject")
     if isinstance(subject, str):
         try:
@@ -257,6 +266,7 @@ def check_distribution(source: YamlSource, plan: Plan | None = None) -> list[Pro
                 "list each person once with all their groups",
             )
         seen_emails.setdefault(email, ri)
+        _check_name(person.get("name"), ("recipients", ri, "name"), add)
         raw_groups = person.get("groups")
         person_groups: list[Any] = raw_groups if isinstance(raw_groups, list) else []
         for gi, gid in enumerate(person_groups):
@@ -277,6 +287,27 @@ def check_distribution(source: YamlSource, plan: Plan | None = None) -> list[Pro
         if str(group.get("id")) not in members:
             add(("groups", gi, "id"), f"group {group.get('id')!r} has no members", "warning")
     return problems
+
+
+# Characters that end or split a name in a From/To header unless it is quoted.
+_SPECIALS = '()<>[]:;@\\,"'
+
+
+def _check_name(name: Any, loc: Loc, add: Callable[..., None]) -> None:
+    """A name goes into a mail header: one line, and quoted if it holds specials."""
+    if not isinstance(name, str):
+        return
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        add(loc, "a name must be one line: it contains a line break or control character")
+        return
+    found = list(dict.fromkeys(c for c in name if c in _SPECIALS))
+    if found:
+        listed = ", ".join(repr(c) for c in found)
+        add(
+            loc,
+            f"contains {listed} so it is sent in quotes, which keeps it one name",
+            "warning",
+        )
 
 
 def _check_packs(raw: Any, loc: Loc, source: YamlSource, plan: Plan | None) -> list[Problem]:

@@ -105,6 +105,8 @@ class Ledger:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return []
+        except OSError as exc:
+            raise self._unusable(exc) from None
         lines = raw.split(b"\n")
         torn = lines.pop()  # text after the last newline: b"" unless a write was torn
         entries: list[Entry] = []
@@ -140,6 +142,26 @@ class Ledger:
             if e.status == "delivered"
             for p in e.packs
         }
+
+    def check_writable(self) -> None:
+        """Fail now, before any message leaves, if a record could not be written later.
+
+        Finding out after the first delivery would leave that person's
+        message unrecorded, so every run would send it to them again.
+        """
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._repair_tail()
+            os.close(os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644))
+        except OSError as exc:
+            raise self._unusable(exc) from None
+
+    def _unusable(self, exc: OSError) -> LedgerError:
+        return LedgerError(
+            f"{self.path}: the delivery ledger cannot be written ({exc.strerror or exc}); "
+            "nothing was sent. It records who has had which pack, so that nobody gets one "
+            "twice: make it a writable file (or remove what is in its place) and run again"
+        )
 
     def append(self, entry: Entry) -> None:
         """Write one record durably before the caller moves on."""

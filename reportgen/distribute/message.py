@@ -10,15 +10,18 @@ from the manifest, so the email says what the packs say.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from email.headerregistry import Address
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from email.policy import SMTP
-from email.utils import format_datetime
+from email.policy import default as default_policy
+from email.utils import format_datetime, getaddresses
 from pathlib import Path
 from typing import Any
 
@@ -197,13 +200,10 @@ def build_message(
         )
 
     msg = EmailMessage()
-    local, _, domain = mail.sender.rpartition("@")
-    msg["From"] = Address(display_name=mail.sender_name, username=local, domain=domain)
-    rlocal, _, rdomain = person.email.rpartition("@")
-    msg["To"] = Address(display_name=person.name, username=rlocal, domain=rdomain)
+    msg.set_raw("From", address_header("From", mail.sender_name, mail.sender))
+    msg.set_raw("To", address_header("To", person.name, person.email))
     if mail.reply_to:
-        plocal, _, pdomain = mail.reply_to.rpartition("@")
-        msg["Reply-To"] = Address(username=plocal, domain=pdomain)
+        msg["Reply-To"] = mail.reply_to
     msg["Subject"] = subject
     msg["Date"] = format_datetime(now)
     mid = message_id(manifest.period, person.email, packs, mail.sender)
@@ -217,7 +217,70 @@ def build_message(
             contents[pack.path], maintype="application", subtype="pdf", filename=pack.filename
         )
     wire = msg.as_bytes(policy=SMTP)
+    _check_addresses(
+        wire, {"From": (mail.sender_name, mail.sender), "To": (person.name, person.email)}
+    )
     return BuiltMessage(entitlement, packs, msg, wire, mid)
+
+
+# A word a display name may hold bare: RFC 5322 atext (no specials, no spaces).
+_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
+_LINE = 78
+
+
+def address_header(field: str, name: str, email: str) -> str:
+    """``Name <email>`` for a From/To header, folded here so the name stays one name.
+
+    The email library, folding a long name, drops the quotes around it, so a
+    comma or ``<...>`` inside turns into a second address (CPython
+    gh-100884 and relatives). So the header is built and folded here and
+    stored as is: plain words stay bare, a stretch of ASCII words with
+    specials goes in one quoted string, and each stretch of non-ASCII words
+    becomes one RFC 2047 encoded word (which holds no commas or brackets).
+    :func:`_check_addresses` proves the result reads back as one address.
+    """
+    words = name.split()
+    if not words:
+        return email
+    pieces: list[str] = []
+    for ascii_run, group in itertools.groupby(words, key=str.isascii):
+        text = " ".join(group)
+        if not ascii_run:
+            pieces.append(f"=?utf-8?b?{base64.b64encode(text.encode()).decode('ascii')}?=")
+        elif all(_ATOM.fullmatch(w) for w in text.split()):
+            pieces.append(text)
+        else:
+            pieces.append('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return _fold(f"{field}: ", [*" ".join(pieces).split(" "), f"<{email}>"])
+
+
+def _fold(prefix: str, words: list[str]) -> str:
+    # Every space in the value is a legal place to fold, even inside the
+    # quoted string (folding white space is allowed there and unfolds back).
+    lines = [words[0]]
+    for word in words[1:]:
+        width = len(lines[-1]) + len(prefix if len(lines) == 1 else " ")
+        if width + 1 + len(word) > _LINE:
+            lines.append(word)
+        else:
+            lines[-1] += f" {word}"
+    return "\n ".join(lines)
+
+
+def _check_addresses(wire: bytes, expected: Mapping[str, tuple[str, str]]) -> None:
+    """Refuse a message whose From or To would not read back as exactly one person."""
+    headers = BytesHeaderParser(policy=default_policy).parsebytes(wire)
+    for field, (name, email) in expected.items():
+        raw = str(headers.get(field, ""))
+        want = [(" ".join(name.split()), email.lower())]
+        strict = [(a.display_name, a.addr_spec.lower()) for a in headers[field].addresses]
+        lenient = [(n, a.lower()) for n, a in getaddresses([raw])]
+        if strict != want or lenient != want:
+            raise DistributionError(
+                f"the {field} header for {name!r} <{email}> would not read back as that one "
+                f"address (it reads as {lenient}); simplify the name in "
+                "inputs/distribution.yaml"
+            )
 
 
 def size_problem(built: BuiltMessage, limit: int) -> str | None:

@@ -2,7 +2,9 @@
 
 Order matters. Everything that can be checked without the network is
 checked before the first message goes: the manifest, distribution.yaml
-against the build, every attachment's SHA-256, every message's size. Then
+against the build, every attachment's SHA-256, every message's size and
+headers, that the ledger can be written, the login variables and the CA
+file. Then
 each message is delivered with retries, and recorded in the ledger the
 moment the server accepts it. One person's permanent failure does not stop
 the others; the report lists who did not get what.
@@ -184,6 +186,8 @@ def _send(
             pending.append((ent, todo))
 
     contents = verify_files(manifest, {p for _, todo in pending for p in todo})
+    if pending and not dry_run:
+        ledger.check_writable()
     env = template_env(project_dir)
     messages: list[BuiltMessage] = []
     for ent, todo in pending:
@@ -237,6 +241,7 @@ def _deliver_all(
     progress: Progress,
 ) -> None:
     with Mailer(config.mail, creds) as mailer:
+        mailer.preflight()
         _loop(config, manifest, messages, mailer, ledger, report, sleep, clock, progress)
 
 

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reportgen.distribute.config import MailSettings, is_loopback
+from reportgen.distribute.deadline import Deadline, WatchedSMTP, WatchedSMTP_SSL
 from reportgen.distribute.errors import DistributionError, SmtpFatalError
 from reportgen.redact import redact, register
 
@@ -109,12 +110,18 @@ class Mailer:
         self.credentials = credentials
         self.local_hostname = local_hostname
         self._smtp: smtplib.SMTP | None = None
+        self._stage = "connect"  # how far the current message got, for messages
 
     def __enter__(self) -> Mailer:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def preflight(self) -> None:
+        """Raise now for what would stop every delivery (an unreadable ca_file)."""
+        if self.mail.security != "none":
+            self._context()
 
     def _context(self) -> ssl.SSLContext:
         try:
@@ -124,19 +131,20 @@ class Mailer:
                 f"mail.ca_file {self.mail.ca_file!r}: cannot load ({exc})"
             ) from None
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self, deadline: Deadline) -> smtplib.SMTP:
         mail = self.mail
         host, port, timeout = mail.host, mail.effective_port, mail.timeout_seconds
         where = f"{host}:{port}"
         log.debug("connecting to %s (security %s)", where, mail.security)
         smtp: smtplib.SMTP
         if mail.security == "tls":
-            smtp = smtplib.SMTP_SSL(
+            smtp = WatchedSMTP_SSL(
                 host,
                 port,
                 timeout=timeout,
                 context=self._context(),
                 local_hostname=self.local_hostname,
+                deadline=deadline,
             )
         else:
             if mail.security == "none" and not (
@@ -146,7 +154,13 @@ class Mailer:
                     f"refusing an unencrypted connection to {where}: security 'none' is only "
                     "for a loopback relay with allow_insecure_local_relay: true"
                 )
-            smtp = smtplib.SMTP(host, port, timeout=timeout, local_hostname=self.local_hostname)
+            smtp = WatchedSMTP(
+                host,
+                port,
+                timeout=timeout,
+                local_hostname=self.local_hostname,
+                deadline=deadline,
+            )
         try:
             smtp.ehlo()
             if mail.security == "starttls":
@@ -188,11 +202,30 @@ class Mailer:
         log.debug("logged in to %s with %s", where, creds.source)
 
     def send(self, sender: str, recipient: str, wire: bytes) -> str:
-        """Deliver one message to one recipient; return the server's final reply."""
+        """Deliver one message to one recipient; return the server's final reply.
+
+        The whole conversation for it (connecting if need be, through the
+        reply to the message) must end within ``mail.deadline_seconds``.
+        """
+        with Deadline(self.mail.deadline_seconds) as deadline:
+            deadline.watch(self._smtp)
+            try:
+                return self._send(sender, recipient, wire, deadline)
+            except (SendFailure, SmtpFatalError):
+                if not deadline.expired:
+                    raise
+                # Whatever the cut connection looked like (a half reply, an
+                # end of file), the reason is the deadline.
+                self.close()
+                raise TransientFailure(self._too_slow(), connection=True) from None
+
+    def _send(self, sender: str, recipient: str, wire: bytes, deadline: Deadline) -> str:
+        self._stage = "connect"
         try:
             if self._smtp is None:
-                self._smtp = self._connect()
+                self._smtp = self._connect(deadline)
             smtp = self._smtp
+            self._stage = "envelope"
             options = [f"SIZE={len(wire)}"] if smtp.has_extn("size") else []
             code, text = smtp.mail(sender, options)
             if code != 250:
@@ -204,6 +237,7 @@ class Mailer:
                 raise _by_code(code, text)
             # data() raises only if DATA itself is refused; the reply to the
             # message body (the one that matters) comes back as a value.
+            self._stage = "data"
             code, text = smtp.data(wire)
             if code != 250:
                 raise smtplib.SMTPDataError(code, text)
@@ -238,6 +272,21 @@ class Mailer:
                 connection=True,
             ) from None
 
+    def _too_slow(self) -> str:
+        where = f"{self.mail.host}:{self.mail.effective_port}"
+        said = (
+            f"{where}: the server did not finish within mail.deadline_seconds "
+            f"({self.mail.deadline_seconds:g} s); connection closed"
+        )
+        if self._stage == "data":
+            # The one window in which a message can arrive twice: it was
+            # sent in full, and only the server's answer is missing.
+            said += (
+                " after the whole message was sent, so it may have been accepted; "
+                "a retry may deliver it twice"
+            )
+        return said
+
     def _reset(self) -> None:
         if self._smtp is None:
             return
@@ -248,7 +297,10 @@ class Mailer:
 
     def close(self) -> None:
         if self._smtp is not None:
-            _close_quietly(self._smtp)
+            # Saying goodbye gets a deadline too: a slow server must not hold us here.
+            with Deadline(self.mail.timeout_seconds) as deadline:
+                deadline.watch(self._smtp)
+                _close_quietly(self._smtp)
             self._smtp = None
 
 
