@@ -70,7 +70,7 @@ Security = Literal["starttls", "tls", "none"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Packs(Strict):

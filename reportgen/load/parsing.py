@@ -16,6 +16,7 @@ and column. Dates are read day-first, the UK convention.
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -104,9 +105,15 @@ def parse_number(value: object) -> ParsedNumber:
     percent = text.endswith("%")
     if percent:
         text = text[:-1].rstrip()
-    if _NUMBER.match(text):
-        return ParsedNumber(float(text.replace(",", "")), percent)
     shown = value.strip()
+    if _NUMBER.match(text):
+        number = float(text.replace(",", ""))
+        if not math.isfinite(number):
+            raise ValueError(
+                f"{shown!r} is too large to be a number (it reads as infinity); "
+                "check the value and write it out in full"
+            )
+        return ParsedNumber(number, percent)
     if shown.casefold() in _EXCEL_ERRORS:
         raise ValueError(
             f"{shown!r} is an Excel error, not a number; fix the formula that produced it, "

@@ -68,7 +68,9 @@ Text = Annotated[str, Field(min_length=1)]
 class Strict(BaseModel):
     """Base: unknown keys are errors, objects are immutable once loaded."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_attribute_docstrings=True, allow_inf_nan=False
+    )
 
 
 class Signatory(Strict):

@@ -253,6 +253,8 @@ def pydantic_problems(exc: ValidationError, source: YamlSource, reference: str) 
     fixes = {
         "extra_forbidden": f"unknown key; check the spelling against {reference}",
         "missing": "required field is missing",
+        "finite_number": "must be an ordinary number; .inf, .nan and numbers too large to "
+        "hold (such as 1.0e+999) are not allowed",
     }
     problems: list[Problem] = []
     seen: set[tuple[Loc, str]] = set()

@@ -45,7 +45,7 @@ SpecialCause = Literal["improvement", "concern", "neutral"]
 
 # Bump when the drawing code changes what a given spec looks like, so cached
 # PNGs from older versions are not reused.
-CHART_STYLE_VERSION = "2"
+CHART_STYLE_VERSION = "3"
 
 DPI = 150
 FIG_SIZE_IN = (6.8, 3.1)
@@ -199,6 +199,10 @@ _RC: dict[str, Any] = {
     "text.color": INK,
     "path.simplify": False,
     "svg.hashsalt": "reportgen",
+    # Titles and labels are the plan's words: "$" is a dollar sign, never
+    # the start of mathtext (which fails on "$\\foo$" and eats "($) vs $").
+    "text.parse_math": False,
+    "text.usetex": False,
 }
 
 
