@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from reportgen.errors import Problem, Severity
+from reportgen.load.inside import link_problem
 from reportgen.load.limits import MAX_NOTE_CHARS
 from reportgen.load.plan import Plan
 from reportgen.load.records import Note, Rag, Source
@@ -268,13 +269,16 @@ def load_note_file(
 
 
 def load_notes(
-    notes_dir: Path, display_dir: str, plan: Plan
+    notes_dir: Path, display_dir: str, plan: Plan, *, root: Path | None = None
 ) -> tuple[list[Note], list[Problem], list[Path]]:
     """Every note under ``notes_dir``, with problems and the files read.
 
     Names are checked strictly because a note saved as ``rec 3.md`` or in the
-    wrong folder would otherwise be silently missing from the pack.
+    wrong folder would otherwise be silently missing from the pack. Nothing
+    is read through a link that leads out of ``root`` (the project; by
+    default ``notes_dir`` itself).
     """
+    boundary = root or notes_dir
     notes: list[Note] = []
     problems: list[Problem] = []
     read: list[Path] = []
@@ -284,6 +288,10 @@ def load_notes(
     for entry in sorted(notes_dir.iterdir()):
         shown = f"{display_dir}/{entry.name}"
         if entry.name.startswith("."):
+            continue
+        refused = link_problem(entry, shown, boundary)
+        if refused:
+            problems.append(refused)
             continue
         if entry.is_file():
             problems.append(
@@ -302,7 +310,13 @@ def load_notes(
             continue
         for path in sorted(entry.iterdir()):
             display = f"{shown}/{path.name}"
-            if path.name.startswith(".") or path.is_dir():
+            if path.name.startswith("."):
+                continue
+            refused = link_problem(path, display, boundary)
+            if refused:
+                problems.append(refused)
+                continue
+            if path.is_dir():
                 continue
             if not NOTE_NAME.match(path.name):
                 problems.append(

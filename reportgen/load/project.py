@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from reportgen.errors import InputError, Problem, ReportgenError, sort_problems
+from reportgen.load.inside import link_problem
 from reportgen.load.kpidata import load_kpi_file
 from reportgen.load.notes import load_notes
 from reportgen.load.plan import Plan, load_plan
@@ -63,6 +64,10 @@ def load_project(
                 "or create one with 'reportgen new DIR'",
             )
         ]
+    for folder, shown in ((inputs, INPUTS), (root / PLAN, PLAN)):
+        refused = link_problem(folder, shown, root)
+        if refused:
+            return None, [refused]
     plan_path = root / PLAN
     if not plan_path.is_file():
         return None, [
@@ -80,10 +85,10 @@ def load_project(
     points, kpi_problems, kpi_files = _load_kpis(root, plan)
     problems.extend(kpi_problems)
     read.extend(kpi_files)
-    updates, more, files = load_updates(root / UPDATES, UPDATES, plan)
+    updates, more, files = load_updates(root / UPDATES, UPDATES, plan, root=root)
     problems.extend(more)
     read.extend(files)
-    notes, more, files = load_notes(root / NOTES, NOTES, plan)
+    notes, more, files = load_notes(root / NOTES, NOTES, plan, root=root)
     problems.extend(more)
     read.extend(files)
 
@@ -124,6 +129,10 @@ def _load_kpis(root: Path, plan: Plan) -> tuple[list[DataPoint], list[Problem], 
         display = _display(root, path)
         # Hidden files and Excel's "~$" lock files (a workbook open on someone's desk).
         if name.startswith((".", "~$")):
+            continue
+        refused = link_problem(path, display, root)
+        if refused:
+            problems.append(refused)
             continue
         if path.is_dir() or path.suffix.lower() not in KPI_SUFFIXES:
             problems.append(

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from reportgen.errors import Problem, Severity
+from reportgen.load.inside import link_problem
 from reportgen.load.notes import closest
 from reportgen.load.parsing import clean_text, is_missing, parse_date, parse_number, parse_period
 from reportgen.load.plan import Plan
@@ -299,18 +300,28 @@ def load_update_file(
 
 
 def load_updates(
-    updates_dir: Path, display_dir: str, plan: Plan
+    updates_dir: Path, display_dir: str, plan: Plan, *, root: Path | None = None
 ) -> tuple[list[ActionUpdate], list[Problem], list[Path]]:
-    """Every updates file in ``updates_dir``, with problems and the files read."""
+    """Every updates file in ``updates_dir``, with problems and the files read.
+
+    Nothing is read through a link that leads out of ``root`` (the project;
+    by default ``updates_dir`` itself).
+    """
     updates: list[ActionUpdate] = []
     problems: list[Problem] = []
     read: list[Path] = []
     if not updates_dir.is_dir():
         return updates, problems, read
     for path in sorted(updates_dir.iterdir()):
-        if path.name.startswith(".") or path.is_dir():
+        if path.name.startswith("."):
             continue
         display = f"{display_dir}/{path.name}"
+        refused = link_problem(path, display, root or updates_dir)
+        if refused:
+            problems.append(refused)
+            continue
+        if path.is_dir():
+            continue
         if path.suffix.lower() != ".csv":
             severity: Severity = "error" if path.suffix.lower() in (".xlsx", ".xls") else "warning"
             problems.append(

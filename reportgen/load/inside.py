@@ -1,0 +1,44 @@
+"""Inputs are read only from inside the project folder.
+
+A note or month folder that is a symbolic link to somewhere else would
+print that file into a board pack without anyone having put it in the
+project, so a link leading out of the project is refused, naming the link
+and where it goes (copy the file in instead). A broken link is reported as
+a problem with the others, so one dead link does not hide everything else
+wrong with the inputs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportgen.errors import Problem
+
+
+def link_problem(path: Path, display: str, root: Path) -> Problem | None:
+    """Why ``path`` must not be read; None when it and every folder above it are in ``root``.
+
+    ``path`` itself or any folder between it and ``root`` may be the link;
+    resolving the whole path catches either.
+    """
+    if path.is_symlink() and not path.exists():
+        return Problem.whole_file(
+            display,
+            f"broken link: it points to {path.readlink()}, which does not exist (or "
+            "links back to itself); replace the link with the file or remove it",
+        )
+    try:
+        target = path.resolve(strict=True)
+        boundary = root.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        return Problem.whole_file(
+            display, f"cannot follow this path ({exc}); replace it with the file itself"
+        )
+    if target != boundary and boundary not in target.parents:
+        return Problem.whole_file(
+            display,
+            f"this is a link to {target}, outside the project folder; inputs are read "
+            "only from inside the project, so copy the file into the project instead "
+            "of linking to it",
+        )
+    return None
