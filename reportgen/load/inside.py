@@ -21,7 +21,9 @@ def link_problem(path: Path, display: str, root: Path) -> Problem | None:
     ``path`` itself or any folder between it and ``root`` may be the link;
     resolving the whole path catches either.
     """
-    if path.is_symlink() and not path.exists():
+    if not path.exists():
+        if not path.is_symlink():
+            return None  # a missing file is for its reader to report, in its own words
         return Problem.whole_file(
             display,
             f"broken link: it points to {path.readlink()}, which does not exist (or "
