@@ -120,6 +120,26 @@ def test_tbc_and_value_conflict_and_percent_range(tmp_path: Path) -> None:
     )
 
 
+def test_a_limits_recalculation_needs_its_reason(tmp_path: Path) -> None:
+    text = GOOD_HEAD + (
+        "recommendations:\n"
+        '  - ref: "4"\n'
+        "    kpis:\n"
+        '      - id: "28"\n'
+        "        title: CIN over 2 years\n"
+        "        as_written: x\n"
+        "        rebase:\n"
+        "          - 2019-07\n"  # line 15: a bare month, as the old schema had it
+        "          - {period: 2019-10}\n"  # line 16: no reason
+    )
+    found = {(p.line, p.field): p.message for p in problems_for(tmp_path, text)}
+    assert found[(15, "recommendations[0].kpis[0].rebase[0]")] == (
+        "give the month and the reason, e.g. {period: 2019-07, reason: New recording system}; "
+        "limits are recalculated only for a known change"
+    )
+    assert (16, "recommendations[0].kpis[0].rebase[1].reason") in found
+
+
 def test_problem_renders_as_path_line_field_message() -> None:
     p = Problem("inputs/plan.yaml", 12, None, "recommendations[0].ref", "duplicate")
     assert str(p) == "inputs/plan.yaml:12: recommendations[0].ref: duplicate"

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from reportgen.periods import Period, period_range
-from reportgen.render.charts import DPI, ChartCache, ChartSpec, chart_key, draw_chart
+from reportgen.render.charts import (
+    DPI,
+    ChartCache,
+    ChartSpec,
+    chart_key,
+    chart_text,
+    draw_chart,
+    drawn,
+    figure_height,
+)
+from reportgen.render.resources import builtin_styles_dir
 
 PERIODS = tuple(period_range(Period(2019, 4), Period(2020, 3)))
 
@@ -46,7 +57,7 @@ def test_png_is_opaque_fixed_size_and_carries_no_text_metadata() -> None:
     image = Image.open(io.BytesIO(data))
     assert image.format == "PNG"
     assert image.mode == "RGB"
-    assert image.size == (1020, 465)  # 6.8 x 3.1 in at 150 dpi, whatever the labels
+    assert image.size == (1020, 465)  # 6.8 x 3.1 in at 150 dpi: a three-row legend
     assert round(image.info["dpi"][0]) == DPI
     for chunk in (b"tEXt", b"iTXt", b"zTXt", b"tIME"):
         assert chunk not in data
@@ -91,7 +102,22 @@ def test_cache_draws_once_and_counts_hits(tmp_path: Path) -> None:
 def test_minimal_chart_without_spc_or_target() -> None:
     spec = ChartSpec("Count of audits", PERIODS[:3], (3.0, None, 5.0), direction="neither")
     image = Image.open(io.BytesIO(draw_chart(spec)))
-    assert image.size == (1020, 465)
+    # One legend row ("Value"): shorter than a full chart, never narrower.
+    assert image.size == (1020, round(figure_height(1, 0) * DPI)) == (1020, 408)
+
+
+def test_every_chart_has_the_same_plot_area_whatever_sits_below_it() -> None:
+    def plot_inches(spec: ChartSpec) -> tuple[float, ...]:
+        with drawn(spec) as fig:
+            box = fig.axes[0].get_position()
+            w, h = fig.get_size_inches()
+            return tuple(round(v, 3) for v in (box.x0 * w, box.width * w, box.height * h))
+
+    full = plot_inches(spc_spec())
+    minimal = ChartSpec("Count of audits", PERIODS[:3], (3.0, None, 5.0), direction="neither")
+    noted = spc_spec(notes=("A note long enough to wrap onto a second line. " * 3,))
+    assert plot_inches(minimal) == plot_inches(noted) == full
+    assert full[1:] == (6.02, 1.54)
 
 
 def test_all_missing_values_still_draw() -> None:
@@ -111,3 +137,112 @@ def test_all_missing_values_still_draw() -> None:
 def test_inconsistent_specs_are_rejected(changes: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         spc_spec(**changes)
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast_on_white(rgb: tuple[float, float, float]) -> float:
+    return 1.05 / (_luminance(rgb) + 0.05)
+
+
+def _rag_colours() -> dict[str, tuple[float, float, float]]:
+    """The RAG key's colours, read from the stylesheet the packs use."""
+    from matplotlib.colors import to_rgb
+
+    css = (builtin_styles_dir() / "base.css").read_text(encoding="utf-8")
+    found = dict(re.findall(r"--rag-(red|amber|green)-bg:\s*(#[0-9a-fA-F]{6})", css))
+    assert set(found) == {"red", "amber", "green"}
+    return {name: to_rgb(hex_) for name, hex_ in found.items()}
+
+
+EVERYTHING = spc_spec(
+    recalculated=((Period(2019, 9), "New recording system"),),
+    provisional_limits=True,
+    notes=("Limits recalculated from Sep 2019: New recording system",),
+)
+
+
+def test_lines_and_markers_are_3_to_1_on_white_and_never_a_rag_colour() -> None:
+    from matplotlib.colors import to_rgba
+    from matplotlib.lines import Line2D
+    from matplotlib.text import Text
+
+    rag = _rag_colours()
+    with drawn(EVERYTHING) as fig:
+        ax = fig.axes[0]
+        grid = set(ax.get_xgridlines()) | set(ax.get_ygridlines())
+        colours: set[tuple[float, float, float]] = set()
+        for line in fig.findobj(Line2D):
+            if line in grid or not line.get_visible():
+                continue
+            for colour in (line.get_color(), line.get_markeredgecolor()):
+                colours.add(to_rgba(colour)[:3])
+            face = to_rgba(line.get_markerfacecolor())
+            if face[3] > 0 and face[:3] != (1.0, 1.0, 1.0):
+                colours.add(face[:3])
+        texts = {to_rgba(t.get_color())[:3] for t in fig.findobj(Text) if t.get_text().strip()}
+    assert len(colours) >= 4  # ink, grey, navy, blue, purple at least
+    for rgb in colours:
+        assert _contrast_on_white(rgb) >= 3.0, rgb
+        for name, key in rag.items():
+            distance = sum(abs(a - b) for a, b in zip(rgb, key, strict=True))
+            assert distance > 0.25, f"chart colour {rgb} looks like RAG {name}"
+    for rgb in texts:
+        assert _contrast_on_white(rgb) >= 4.5, rgb
+
+
+def test_no_chart_text_is_smaller_than_8_5_pt_as_printed() -> None:
+    from matplotlib.text import Text
+
+    with drawn(EVERYTHING) as fig:
+        width_in = fig.get_size_inches()[0]
+        sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text().strip()]
+    # Packs print charts across the A4 text width (210 - 2 x 18 mm margins), so
+    # a point drawn is at least a point printed.
+    printed_scale = (210 - 2 * 18) / 25.4 / width_in
+    assert printed_scale >= 1.0
+    assert len(sizes) > 20
+    assert min(sizes) * printed_scale >= 8.5
+
+
+def test_recalculated_limits_step_and_are_marked() -> None:
+    from matplotlib.lines import Line2D
+
+    mean = (60.0,) * 5 + (75.0,) * 7
+    spec = spc_spec(
+        mean=mean,
+        lower=tuple(m - 8 for m in mean),
+        upper=tuple(m + 8 for m in mean),
+        recalculated=((Period(2019, 9), "New recording system"),),
+        notes=("Limits recalculated from Sep 2019: New recording system",),
+    )
+    with drawn(spec) as fig:
+        ax = fig.axes[0]
+        # The mean is drawn as two lines, one per set of limits, so it steps.
+        means = [
+            list(line.get_ydata())
+            for line in ax.get_lines()
+            if isinstance(line, Line2D)
+            and line.get_linestyle() == "-"
+            and line.get_color() == "#6B6B6B"
+        ]
+    assert means == [[60.0] * 5, [75.0] * 7]
+    text = chart_text(spec)
+    assert "Limits recalculated" in text
+    assert "Limits recalculated from Sep 2019: New recording system" in text
+
+
+def test_provisional_limits_are_named_in_the_legend() -> None:
+    assert "Process limits (provisional)" in chart_text(spc_spec(provisional_limits=True))
+    assert "Process limits" in chart_text(spc_spec())
+
+
+def test_a_recalculation_must_be_a_month_shown() -> None:
+    with pytest.raises(ValueError, match="limits recalculated from 2021-01, which is not a period"):
+        spc_spec(recalculated=((Period(2021, 1), "x"),))

@@ -575,3 +575,59 @@ def test_every_icon_and_assurance_has_words() -> None:
     assert VARIATION[run(ABOVE7 + BELOW7).variation or "common_cause"].label == (
         "Special cause variation, deteriorating: significantly lower"
     )
+
+
+def test_small_counts_are_chunky() -> None:
+    # 25 23 23 23 23 26 26 27 26 26 25 26: moving ranges 2 0 0 0 3 0 1 1 0 1 1 -> 9 / 11
+    # = 0.818; the 3 is screened (>= 2.67), leaving 6 / 10 = 0.6. Upper range limit
+    # 3.267 * 0.6 = 1.96, so only moving ranges of 0 and 1 fit below it: chunky.
+    counts = [25.0, 23, 23, 23, 23, 26, 26, 27, 26, 26, 25, 26]
+    r = run(counts, resolution=1.0)
+    assert r.segments[0].mean_moving_range == pytest.approx(0.6)
+    assert r.chunky is True and r.segments[0].chunky is True
+    # The same numbers as tenths of a percent are not chunky (0 to 26 steps fit).
+    assert run(counts, resolution=0.1).chunky is False
+    # Without a resolution nothing is judged.
+    assert run(counts).chunky is False
+    # Counts that vary more than their step are fine: 0, 1, ..., 13 fit under 3.267 * 4.
+    assert run([20.0, 24, 20, 24, 20, 24, 20, 24], resolution=1.0).chunky is False
+
+
+def test_resolution_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="resolution must be a positive step, not 0"):
+        run(SMALL, resolution=0.0)
+
+
+def test_a_steady_run_to_the_latest_value_is_a_sustained_shift() -> None:
+    # Three months near 70, then nine near 83 (a new recording process): the
+    # nine are a run above the mean, steady among themselves.
+    values = [70.4, 71.9, 69.3, 82.7, 82.8, 83.7, 81.5, 83.1, 82.4, 81.6, 82.9, 82.8]
+    r = run(values)
+    shift = r.sustained_shift
+    assert shift is not None and shift.period == Period(2019, 4)
+    # Recalculating from the shift leaves nothing to suggest.
+    assert run(values, rebase=[Period(2019, 4)]).sustained_shift is None
+
+
+def test_a_trend_is_not_a_sustained_shift() -> None:
+    # Rising every month: the last values are a run above the mean, but the
+    # run is itself a trend, so there is no new level to recalculate from.
+    rising = [69.4, 71.2, 73.5, 78, 78.8, 83.6, 83.9, 87.5, 90, 90.4, 91.7, 94.1]
+    r = run(rising)
+    assert r.latest is not None and r.latest.run
+    assert r.sustained_shift is None
+
+
+def test_a_gradual_rise_is_not_a_sustained_shift() -> None:
+    # Rising then levelling off: the last seven values are a run above the mean
+    # (73.9) and steady among themselves, but no step leads into them.
+    values = [70.0, 71.5, 72.0, 73.5, 73.0, 74.5, 74.0, 75.0, 74.5, 75.5, 75.0, 75.5]
+    r = run(values)
+    assert r.latest is not None and r.latest.run and not r.latest.trend
+    assert r.sustained_shift is None
+
+
+def test_no_shift_without_a_run_at_the_latest_value() -> None:
+    assert run(SMALL).sustained_shift is None
+    # A run that ended earlier is history, not a shift to recalculate from.
+    assert run([1.0] * 7 + [9.0, 1.0, 9.0, 1.0, 9.0]).sustained_shift is None

@@ -121,7 +121,7 @@ def _assess_recommendation(
             period,
             plan.start,
             plan.rag,
-            rebase=k.rebase,
+            rebase=[r.period for r in k.rebase],
             parts=parts_for(k.id, points),
         )
         for k in rec.kpis

@@ -262,4 +262,5 @@ def _spc(
         improvement=improvement,
         target=final if kpi.direction != "neither" else None,
         rebase=list(rebase),
+        resolution=1.0 if kpi.unit == "count" else None,  # counts move in whole steps
     )

@@ -70,6 +70,22 @@ Where the references differ, and what this module follows
       plotthedots' short-group warning). We count values used for the limits,
       not rows, so missing months do not make limits look firmer than they are.
 
+Beyond the references (both are silent on these; a board still needs them)
+    * Chunky data (Wheeler, "Understanding Statistical Process Control"):
+      when values move in steps that are coarse against their variation
+      (a count of 23 to 27 children moves in whole children), few moving
+      ranges are possible and the limits come out too tight, so false
+      signals become likely. With ``resolution`` given (1 for a count), a
+      segment is chunky when 3 or fewer multiples of it (0, 1, 2) lie below
+      the upper range limit, 3.267 x mean MR. It is flagged for a caution;
+      the limits are not changed.
+    * Sustained shift: a run that reaches the latest value, starts with a
+      jump beyond the upper range limit and is steady within itself (its own
+      XmR chart shows no special cause) suggests the process has moved to a
+      new level. MDC advises recalculating the limits
+      from the change only when its cause is known, so this is offered as a
+      candidate (:attr:`SpcResult.sustained_shift`), never applied.
+
 Edge cases (decided here, since the references do not define them)
     * Missing values (``None`` or NaN): plotthedots keeps the row and lets the
       NA propagate: it is left out of the mean, the moving ranges either side
@@ -136,6 +152,10 @@ SCREEN_FACTOR = 3.267
 """Moving ranges at or above this many mean moving ranges are screened out."""
 TRIAL_LIMIT_POINTS = 13
 """Limits from fewer values than this are trial limits (plotthedots, MDC)."""
+
+CHUNKY_VALUES = 3
+"""Chunky data: this few possible moving ranges (0, 1, 2 for a count) fit under the
+upper range limit (3.267 x mean MR), so the steps of the data hide their variation."""
 
 
 @dataclass(frozen=True)
@@ -206,6 +226,8 @@ class SpcSegment:
     lower_two_sigma: float | None
     upper_two_sigma: float | None
     trial_limits: bool
+    chunky: bool = False
+    """True when the values' smallest step is coarse against their variation (see CHUNKY_VALUES)."""
 
     @property
     def has_limits(self) -> bool:
@@ -244,6 +266,48 @@ class SpcResult:
         return None if latest is None else self.segments[latest.segment]
 
     @property
+    def chunky(self) -> bool:
+        """True when the latest value's limits rest on chunky data (small counts)."""
+        segment = self.latest_segment
+        return segment is not None and segment.chunky
+
+    @property
+    def sustained_shift(self) -> SpcPoint | None:
+        """First point of a shift the limits have not caught up with, else None.
+
+        A shift is a run (``run_length`` or more values on one side of the
+        mean) that reaches the latest value, starts with a jump (a moving
+        range at or above the upper range limit, 3.267 x the mean MR) and is
+        steady within itself (an XmR chart of the run alone shows no special
+        cause). A gradual rise or fall also ends in a run, but without the
+        jump, and limits recalculated part-way up a slope mean nothing, so it
+        is never offered. Whether to recalculate is a judgement about the
+        process, so this only finds candidates.
+        """
+        latest = self.latest
+        if latest is None or not latest.run:
+            return None
+        index = self.points.index(latest)
+        n = self.streak(index, trend=False)
+        first = index - n + 1
+        jump = self.points[first].moving_range
+        typical = self.segments[latest.segment].unscreened_mean_moving_range
+        if jump is None or typical is None or jump < SCREEN_FACTOR * typical:
+            return None
+        run = self.points[first : index + 1]
+        alone = spc(
+            [p.value for p in run],
+            [p.period for p in run],
+            improvement=self.improvement,
+            screen_outliers=self.screen_outliers,
+            run_length=self.run_length,
+            trend_length=self.trend_length,
+        )
+        if any(p.special_cause for p in alone.points):
+            return None
+        return self.points[first]
+
+    @property
     def last_special_cause(self) -> bool:
         """True when the latest value is special cause."""
         latest = self.latest
@@ -279,6 +343,7 @@ def spc(
     run_length: int = 7,
     trend_length: int = 7,
     fix_after: int | None = None,
+    resolution: float | None = None,
 ) -> SpcResult:
     """Build an XmR chart for one series and judge its latest value.
 
@@ -287,8 +352,12 @@ def spc(
     (None where there is none). Raises ``ValueError`` for malformed arguments
     (mismatched lengths, duplicate periods, infinite values, silly lengths):
     those are programming errors, since loaders validate the data first.
+    ``resolution`` is the smallest step a value can take (1 for a count), for
+    the chunky-data check; None skips it.
     """
     _check_arguments(values, periods, target, improvement, run_length, trend_length, fix_after)
+    if resolution is not None and not resolution > 0:
+        raise ValueError(f"resolution must be a positive step, not {resolution}")
     order = sorted(range(len(periods)), key=lambda i: periods[i])
     ordered_periods = [periods[i] for i in order]
     ordered_values = [_clean(values[i]) for i in order]
@@ -303,6 +372,10 @@ def spc(
         segment, moving_ranges, excluded = _limits(
             index, start, ordered_periods[start:stop], seg_values, screen_outliers, fix_after
         )
+        if resolution is not None and segment.mean_moving_range is not None and segment.has_limits:
+            upper_range = SCREEN_FACTOR * segment.mean_moving_range
+            steps = math.floor(upper_range / resolution + 1e-9) + 1
+            segment = replace(segment, chunky=steps <= CHUNKY_VALUES)
         segments.append(segment)
         points.extend(
             _judge(

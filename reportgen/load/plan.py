@@ -149,6 +149,29 @@ class Baseline(Strict):
     """The baseline as the plan words it."""
 
 
+class Recalculation(Strict):
+    """A month from which a KPI's SPC limits are recalculated, and why.
+
+    Making Data Count advises recalculating limits only after a sustained
+    shift with a known cause (a new process, a new recording system), so the
+    reason is required: it is printed on the chart beside the step.
+    """
+
+    period: Month
+    """First month of the new limits."""
+    reason: Text
+    """What changed then, as readers will see it on the chart."""
+
+
+def _recalculation(value: Any) -> Any:
+    if isinstance(value, str | Period):
+        raise ValueError(
+            f"give the month and the reason, e.g. {{period: {value}, reason: New recording "
+            "system}; limits are recalculated only for a known change"
+        )
+    return value
+
+
 Unit = Literal["percent", "count", "number", "days", "weeks", "ratio"]
 Direction = Literal["higher", "lower", "neither"]
 Measure = Literal["quantitative", "audit", "milestone", "narrative"]
@@ -183,9 +206,9 @@ class Kpi(Strict):
         default=None, ge=0, description="Amber band for this KPI, overriding rag.amber_points."
     )
     as_written: Text = Field(description="The KPI's text exactly as the plan gives it.")
-    rebase: list[Month] = Field(
+    rebase: list[Annotated[Recalculation, BeforeValidator(_recalculation)]] = Field(
         default_factory=list,
-        description="Months from which SPC limits are recalculated (a known change in process).",
+        description="Months from which SPC limits are recalculated, each with its reason.",
     )
     gaps: list[str] = Field(default_factory=list)
     """What the source plan leaves out or contradicts for this KPI."""

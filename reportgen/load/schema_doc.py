@@ -29,6 +29,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     schema.Target,
     schema.InterimTarget,
     schema.Baseline,
+    schema.Recalculation,
     schema.RagRules,
     schema.RollupRules,
 )

@@ -29,9 +29,11 @@ import io
 import json
 import math
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -48,22 +50,50 @@ SpecialCause = Literal["improvement", "concern", "neutral"]
 CHART_STYLE_VERSION = "3"
 
 DPI = 150
-FIG_SIZE_IN = (6.8, 3.1)
-MARGINS = {"left": 0.09, "right": 0.975, "top": 0.835, "bottom": 0.34}
+WIDTH_IN = 6.8
+"""The text width of an A4 pack, so charts print at their drawn size."""
+MARGINS_IN = {"left": 0.61, "right": 0.17, "top": 0.51}
+PLOT_HEIGHT_IN = 1.54
+"""The same on every chart, so charts in a pack line up; what sits below sets the height."""
+TICK_LABELS_IN = 0.42
+"""Under the axes: two-line month labels, then the legend."""
+LEGEND_ROW_IN = 0.19
+NOTES_GAP_IN = 0.06
+NOTE_LINE_IN = 0.18
+FOOT_IN = 0.06
+LEGEND_HANDLE_EM = 3.0
+LEGEND_GAP_EM = 1.4
 
-# Okabe & Ito (2008) colour-blind-safe palette.
-INK = "#1A1A1A"
-GREY = "#6B6B6B"
-BLUE = "#0072B2"
-VERMILION = "#D55E00"
-GREEN = "#009E73"
-ORANGE = "#E69F00"
-PURPLE = "#CC79A7"
-SKY = "#56B4E9"
+
+def figure_height(legend_rows: int, note_lines: int) -> float:
+    """Inches: fixed margins and plot, plus the legend rows and note lines below."""
+    below = TICK_LABELS_IN + LEGEND_ROW_IN * legend_rows + FOOT_IN
+    if note_lines:
+        below += NOTES_GAP_IN + NOTE_LINE_IN * note_lines
+    return MARGINS_IN["top"] + PLOT_HEIGHT_IN + below
+
+
+FIG_SIZE_IN = (WIDTH_IN, figure_height(3, 0))
+"""A chart with a three-row legend and no notes (the common case)."""
+NOTE_CHARS = 96
+"""Characters of 8.5 pt note text that fit across the chart."""
+FONT_PT = 8.5
+"""Smallest text on a chart. Charts print at their drawn width, so this is the printed size."""
+
+# Colours. None is a RAG colour (red #a33a00, amber #e69f00, green #009e73,
+# grey #e0e0e0 in styles/base.css), so a line never seems to mean a status;
+# special-cause colours are the ones the tables' SPC icons use. Every line
+# and marker is at least 3:1 against white (WCAG 1.4.11); ratios in brackets.
+INK = "#1A1A1A"  # values; special cause concern, as the tables' bold ink icon (17.4:1)
+GREY = "#6B6B6B"  # mean, process limits, recalculation marks (5.3:1)
+NAVY = "#0B2E4F"  # target and trajectory towards it (13.8:1)
+BLUE = "#0072B2"  # special cause improvement (5.2:1)
+PURPLE = "#CC79A7"  # special cause neither (3.1:1, with an ink edge)
+GRID = "#DDDDDD"  # decorative gridlines only
 
 _SPECIAL_STYLE: dict[str, tuple[str, str, str]] = {
     "improvement": ("s", BLUE, "Special cause: improvement"),
-    "concern": ("D", VERMILION, "Special cause: concern"),
+    "concern": ("D", INK, "Special cause: concern"),
     "neutral": ("o", PURPLE, "Special cause: neither"),
 }
 
@@ -95,6 +125,12 @@ class ChartSpec:
     y_label: str = ""
     decimals: int | None = None
     """The KPI's own decimals, so the target label matches the table."""
+    recalculated: tuple[tuple[Period, str], ...] = ()
+    """First month of each set of recalculated limits, with the reason for it."""
+    provisional_limits: bool = False
+    """True when the latest limits rest on too few values to be firm."""
+    notes: tuple[str, ...] = ()
+    """Sentences printed under the legend (recalculations, provisional limits, cautions)."""
 
     def __post_init__(self) -> None:
         n = len(self.periods)
@@ -106,6 +142,9 @@ class ChartSpec:
                 raise ValueError(f"{name} has {got} entries for {n} periods")
         if list(self.periods) != sorted(set(self.periods)):
             raise ValueError("periods must be strictly increasing")
+        for when, _ in self.recalculated:
+            if when not in self.periods:
+                raise ValueError(f"limits recalculated from {when}, which is not a period shown")
 
     def canonical(self) -> dict[str, Any]:
         """JSON-ready form; what the cache key is computed from."""
@@ -126,6 +165,9 @@ class ChartSpec:
             "special": list(self.special),
             "y_label": self.y_label,
             "decimals": self.decimals,
+            "recalculated": [[str(p), why] for p, why in self.recalculated],
+            "provisional_limits": self.provisional_limits,
+            "notes": list(self.notes),
         }
 
 
@@ -189,9 +231,9 @@ _RC: dict[str, Any] = {
     "font.size": 9,
     "axes.titlesize": 10.5,
     "axes.labelsize": 9,
-    "xtick.labelsize": 8.5,
-    "ytick.labelsize": 8.5,
-    "legend.fontsize": 8.5,
+    "xtick.labelsize": FONT_PT,
+    "ytick.labelsize": FONT_PT,
+    "legend.fontsize": FONT_PT,
     "axes.edgecolor": GREY,
     "axes.labelcolor": INK,
     "xtick.color": INK,
@@ -206,6 +248,25 @@ _RC: dict[str, Any] = {
 }
 
 
+@contextmanager
+def drawn(spec: ChartSpec) -> Iterator[Any]:
+    """The matplotlib Figure with ``spec`` drawn on it, valid inside the ``with``.
+
+    Starts from matplotlib's defaults, not the user's matplotlibrc, so the
+    chart is the same on every machine. Tests read lines, colours and text
+    sizes back from it.
+    """
+    import matplotlib
+
+    with matplotlib.rc_context():
+        matplotlib.rcParams.update(matplotlib.rcParamsDefault)
+        matplotlib.rcParams.update(cast(Any, _RC))
+        fig = _figure()
+        _draw(fig, spec)
+        fig.canvas.draw()
+        yield fig
+
+
 def draw_chart(spec: ChartSpec) -> bytes:
     """Draw ``spec`` as PNG bytes; same spec, same bytes.
 
@@ -214,17 +275,9 @@ def draw_chart(spec: ChartSpec) -> bytes:
     (mask) image per chart for no visible difference, and Pillow writes no
     text chunks (software name, dates), so the bytes depend only on the spec.
     """
-    import matplotlib
     from PIL import Image
 
-    # Start from matplotlib's defaults, not the user's matplotlibrc, so the
-    # chart is the same on every machine.
-    with matplotlib.rc_context():
-        matplotlib.rcParams.update(matplotlib.rcParamsDefault)
-        matplotlib.rcParams.update(cast(Any, _RC))
-        fig = _figure()
-        _draw(fig, spec)
-        fig.canvas.draw()
+    with drawn(spec) as fig:
         rgba = fig.canvas.buffer_rgba()
         width, height = fig.canvas.get_width_height()
         image = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1)
@@ -234,27 +287,25 @@ def draw_chart(spec: ChartSpec) -> bytes:
 
 
 def chart_text(spec: ChartSpec) -> list[str]:
-    """Every piece of text drawn on the chart, top to bottom as matplotlib holds it.
+    """Every piece of text drawn on the chart: title, notes, legend and tick labels.
 
-    What a reader sees, read back from the drawing itself (title, notes,
-    legend, tick labels), so a test can check a chart without reading pixels.
+    What a reader sees, read back from the drawing itself, so a test can
+    check a chart without reading pixels.
     """
-    import matplotlib
     from matplotlib.text import Text
 
-    with matplotlib.rc_context():
-        matplotlib.rcParams.update(matplotlib.rcParamsDefault)
-        matplotlib.rcParams.update(cast(Any, _RC))
-        fig = _figure()
-        _draw(fig, spec)
-        fig.canvas.draw()
+    with drawn(spec) as fig:
         return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def note_lines(spec: ChartSpec) -> list[str]:
+    """The notes as printed under the legend, wrapped to the chart's width."""
+    return [line for note in spec.notes for line in textwrap.wrap(note, NOTE_CHARS)]
 
 
 def _draw(fig: Any, spec: ChartSpec) -> None:
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    fig.subplots_adjust(**MARGINS)
     ax = fig.add_subplot(1, 1, 1)
     start = _x_start(spec)
 
@@ -267,32 +318,38 @@ def _draw(fig: Any, spec: ChartSpec) -> None:
     def series(values: tuple[float | None, ...]) -> list[float]:
         return [nan if v is None else float(v) for v in values]
 
+    # Each set of limits is drawn on its own, so recalculated limits step
+    # rather than slope from one level to the next.
+    cuts = [0, *(spec.periods.index(p) for p, _ in spec.recalculated), len(xs)]
+    pieces = [(a, b) for a, b in pairwise(cuts) if a < b]
+    limits_label = "Process limits (provisional)" if spec.provisional_limits else "Process limits"
+
     # SPC limits and mean first, so the data line sits on top.
-    if spec.upper or spec.lower:
-        first = True
-        for limits in (spec.upper, spec.lower):
-            if limits:
-                ax.plot(
-                    xs,
-                    series(limits),
-                    color=GREY,
-                    linestyle=(0, (5, 3)),
-                    linewidth=0.9,
-                    label="Process limits" if first else None,
-                    zorder=2,
-                )
-                first = False
-    if spec.mean:
-        ax.plot(
-            xs, series(spec.mean), color=GREY, linestyle="-", linewidth=1.0, label="Mean", zorder=2
-        )
+    for line, style, width_pt, label in (
+        (spec.upper, (0, (5, 3)), 0.9, limits_label),
+        (spec.lower, (0, (5, 3)), 0.9, None if spec.upper else limits_label),
+        (spec.mean, "-", 1.0, "Mean"),
+    ):
+        if not line:
+            continue
+        ys_line = series(line)
+        for n, (a, b) in enumerate(pieces):
+            ax.plot(
+                xs[a:b],
+                ys_line[a:b],
+                color=GREY,
+                linestyle=style,
+                linewidth=width_pt,
+                label=label if n == 0 else None,
+                zorder=2,
+            )
     if spec.trajectory:
         tx = [x(p) for p, _ in spec.trajectory]
         ty = [v for _, v in spec.trajectory]
         ax.plot(
             tx,
             ty,
-            color=ORANGE,
+            color=NAVY,
             linestyle=(0, (1, 2)),
             linewidth=1.6,
             marker="x",
@@ -302,16 +359,16 @@ def _draw(fig: Any, spec: ChartSpec) -> None:
         )
     if spec.target is not None:
         label = target_label(spec)
-        ax.axhline(spec.target, color=GREEN, linestyle=(0, (6, 2, 1, 2)), linewidth=1.3, zorder=3)
+        ax.axhline(spec.target, color=NAVY, linestyle=(0, (6, 2, 1, 2)), linewidth=1.3, zorder=3)
         # A proxy artist gives the legend the same dash pattern as the line.
-        ax.plot([], [], color=GREEN, linestyle=(0, (6, 2, 1, 2)), linewidth=1.3, label=label)
+        ax.plot([], [], color=NAVY, linestyle=(0, (6, 2, 1, 2)), linewidth=1.3, label=label)
         if spec.target_by is not None:
             ax.plot(
                 [x(spec.target_by)],
                 [spec.target],
                 marker="*",
                 markersize=8,
-                color=GREEN,
+                color=NAVY,
                 linestyle="none",
                 zorder=4,
             )
@@ -350,6 +407,8 @@ def _draw(fig: Any, spec: ChartSpec) -> None:
 
     _x_axis(ax, spec, start)
     _y_axis(ax, spec, FuncFormatter, MaxNLocator)
+    for when, _ in spec.recalculated:
+        _mark_recalculation(ax, spec, spec.periods.index(when), x(when) - 0.5)
     ax.set_title(wrap_title(spec.title), loc="left", fontweight="bold", pad=8)
     if spec.direction != "neither":
         arrow = "\u2191" if spec.direction == "higher" else "\u2193"
@@ -360,27 +419,115 @@ def _draw(fig: Any, spec: ChartSpec) -> None:
             transform=ax.transAxes,
             ha="right",
             va="bottom",
-            fontsize=8.5,
+            fontsize=FONT_PT,
             color=GREY,
         )
-    ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
+    ax.grid(axis="y", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    _lay_out_below(fig, ax, spec)
+
+
+def _lay_out_below(fig: Any, ax: Any, spec: ChartSpec) -> None:
+    """Size the figure for its legend and notes, and place them under the axes.
+
+    The plot area is the same size on every chart; a legend of more than
+    three rows, or notes, make the figure taller rather than the plot smaller.
+    """
     handles, labels = ax.get_legend_handles_labels()
-    if handles:
-        # The data line first, then what it is judged against.
-        pairs = sorted(zip(handles, labels, strict=True), key=lambda hl: _legend_rank(hl[1]))
+    # The data line first, then what it is judged against.
+    pairs = sorted(zip(handles, labels, strict=True), key=lambda hl: _legend_rank(hl[1]))
+    columns = _legend_columns([label for _, label in pairs])
+    rows = -(-len(pairs) // columns)
+    notes = note_lines(spec)
+    width, height = WIDTH_IN, figure_height(rows, len(notes))
+    fig.set_size_inches(width, height)
+    bottom = height - MARGINS_IN["top"] - PLOT_HEIGHT_IN
+    fig.subplots_adjust(
+        left=MARGINS_IN["left"] / width,
+        right=1 - MARGINS_IN["right"] / width,
+        top=1 - MARGINS_IN["top"] / height,
+        bottom=bottom / height,
+    )
+    if pairs:
         ax.legend(
             [h for h, _ in pairs],
             [label for _, label in pairs],
             loc="upper center",
-            bbox_to_anchor=(0.5, -0.22),
-            ncol=min(len(pairs), 3),
+            bbox_to_anchor=(0.5, (bottom - TICK_LABELS_IN) / height),
+            bbox_transform=fig.transFigure,
+            ncol=columns,
             frameon=False,
-            handlelength=3.0,
-            columnspacing=1.6,
+            handlelength=LEGEND_HANDLE_EM,
+            columnspacing=LEGEND_GAP_EM,
+            borderaxespad=0.0,
+            borderpad=0.2,
         )
+    for i, line in enumerate(notes):
+        fig.text(
+            MARGINS_IN["left"] / width,
+            (FOOT_IN + NOTE_LINE_IN * (len(notes) - i)) / height,
+            line,
+            ha="left",
+            va="top",
+            fontsize=FONT_PT,
+            color=INK,
+        )
+
+
+def _legend_columns(labels: list[str]) -> int:
+    """Three columns when they fit across the figure, else two (or one)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    font = FontProperties(family=_RC["font.family"])
+
+    def text_pt(label: str) -> float:
+        return float(TextPath((0, 0), label, size=FONT_PT, prop=font).get_extents().width)
+
+    room = (WIDTH_IN - 0.1) * 72
+    for columns in (3, 2):
+        rows = -(-len(labels) // columns)
+        cells = [labels[c * rows : (c + 1) * rows] for c in range(columns)]
+        needed = sum(
+            max(map(text_pt, cell)) + (LEGEND_HANDLE_EM + 0.8) * FONT_PT for cell in cells if cell
+        ) + LEGEND_GAP_EM * FONT_PT * (columns - 1)
+        if needed <= room:
+            return min(columns, max(1, len(labels)))
+    return 1
+
+
+def _mark_recalculation(ax: Any, spec: ChartSpec, index: int, at: float) -> None:
+    """A dotted line between the months either side of a recalculation, and its label.
+
+    The label goes to the top or the bottom of the plot, whichever band has
+    fewer values near the line and no target line, on a white ground that
+    covers gridlines and limits but never data.
+    """
+    ax.axvline(at, color=GREY, linestyle=(0, (1, 1.5)), linewidth=1.0, zorder=1)
+    bottom, top = (float(v) for v in ax.get_ylim())
+
+    def height(v: float) -> float:
+        return (v - bottom) / (top - bottom)
+
+    near = [height(v) for v in spec.values[max(0, index - 2) : index + 3] if v is not None]
+    target = height(spec.target) if spec.target is not None else None
+    crowd_top = sum(h > 0.8 for h in near) + (3 if target is not None and target > 0.8 else 0)
+    crowd_bottom = sum(h < 0.2 for h in near) + (3 if target is not None and target < 0.2 else 0)
+    high = crowd_top > crowd_bottom
+    ax.text(
+        at + 0.12,
+        0.04 if high else 0.96,
+        "Limits recalculated",
+        transform=ax.get_xaxis_transform(),
+        ha="left",
+        va="bottom" if high else "top",
+        fontsize=FONT_PT,
+        color=GREY,
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0},
+        zorder=4,
+    )
 
 
 _LEGEND_PREFIXES = (

@@ -10,6 +10,7 @@ every month, and the chart's target line must show where the plan is heading
 
 from __future__ import annotations
 
+from reportgen.assess import spc as spc_mod
 from reportgen.assess.kpis import KpiResult
 from reportgen.assess.targets import milestones
 from reportgen.load.plan import Kpi
@@ -36,6 +37,9 @@ def chart_spec(k: KpiResult, kpi: Kpi) -> ChartSpec | None:
     lower: tuple[float | None, ...] = ()
     upper: tuple[float | None, ...] = ()
     special: tuple[SpecialCause | None, ...] = ()
+    recalculated: tuple[tuple[Period, str], ...] = ()
+    provisional = False
+    notes: list[str] = []
     if k.spc is not None and any(pt.upper_limit is not None for pt in k.spc.points):
         by_period = {pt.period: pt for pt in k.spc.points}
         pts = [by_period.get(p) for p in periods]
@@ -43,6 +47,21 @@ def chart_spec(k: KpiResult, kpi: Kpi) -> ChartSpec | None:
         lower = tuple(pt.lower_limit if pt else None for pt in pts)
         upper = tuple(pt.upper_limit if pt else None for pt in pts)
         special = tuple(_special(pt.point_type) if pt else None for pt in pts)
+        recalculated = _recalculated(k.spc, kpi)
+        notes += [f"Limits recalculated from {p.label}: {why}" for p, why in recalculated]
+        latest = k.spc.latest_segment
+        if latest is not None and latest.trial_limits:
+            provisional = True
+            notes.append(
+                f"Provisional limits: calculated from {latest.n_baseline} values, fewer than the "
+                f"{spc_mod.TRIAL_LIMIT_POINTS} that make them firm; they will move as values "
+                "are added."
+            )
+        if k.spc.chunky:
+            notes.append(
+                "Caution, small counts: the values move in whole steps that are large against "
+                "their variation, so the limits are tight and a signal may be a false alarm."
+            )
     direction: Direction = k.direction if k.direction in ("higher", "lower") else "neither"  # type: ignore[assignment]
     return ChartSpec(
         title=f"KPI {k.id}: {k.title}",
@@ -59,7 +78,25 @@ def chart_spec(k: KpiResult, kpi: Kpi) -> ChartSpec | None:
         upper=upper,
         special=special,
         decimals=k.decimals,
+        recalculated=recalculated,
+        provisional_limits=provisional,
+        notes=tuple(notes),
     )
+
+
+def _recalculated(result: spc_mod.SpcResult, kpi: Kpi) -> tuple[tuple[Period, str], ...]:
+    """Where each later set of limits starts, with the plan's reason for it.
+
+    A recalculation month with no value starts the new limits at the next
+    month shown, so each segment takes the reason of the last recorded
+    recalculation at or before its first month.
+    """
+    out: list[tuple[Period, str]] = []
+    for segment in result.segments[1:]:
+        recorded = [r for r in kpi.rebase if r.period <= segment.start]
+        if recorded:
+            out.append((segment.start, max(recorded, key=lambda r: r.period).reason))
+    return tuple(out)
 
 
 def _goal(kpi: Kpi) -> tuple[float | None, Period | None, bool]:
