@@ -52,6 +52,10 @@ def test_a_shift_without_a_recorded_recalculation_is_listed_for_the_board() -> N
     spec, quality = spec_and_quality(af.plan(), "12", STEP)
     assert spec.recalculated == ()
     assert (
+        "Sustained shift from Jul 2019: consider recalculating the limits from then if the "
+        "process changed (see the data-quality appendix)."
+    ) in spec.notes
+    assert (
         "KPI 12 (NIMT use): consider recalculating limits from Jul 2019. The 9 values since "
         "then are all above the mean and steady, a sustained shift; if the process changed "
         "then, record the month and the reason in the plan (limits are never recalculated "
@@ -73,6 +77,7 @@ def test_a_recorded_recalculation_steps_the_limits_and_shows_its_reason() -> Non
     assert "Limits recalculated" in text
     assert "Limits recalculated from Jul 2019: New recording system from July 2019" in text
     assert not any("consider recalculating" in q for q in quality)
+    assert not any("Sustained shift" in n for n in spec.notes)
 
 
 def test_a_recalculation_month_without_a_value_starts_at_the_next_month_shown() -> None:

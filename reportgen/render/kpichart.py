@@ -57,6 +57,11 @@ def chart_spec(k: KpiResult, kpi: Kpi) -> ChartSpec | None:
                 f"{spc_mod.TRIAL_LIMIT_POINTS} that make them firm; they will move as values "
                 "are added."
             )
+        if (shift := k.spc.sustained_shift) is not None:
+            notes.append(
+                f"Sustained shift from {shift.period.label}: consider recalculating the limits "
+                "from then if the process changed (see the data-quality appendix)."
+            )
         if k.spc.chunky:
             notes.append(
                 "Caution, small counts: the values move in whole steps that are large against "
