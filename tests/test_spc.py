@@ -266,7 +266,7 @@ def test_falling_trend_at_the_end_sets_the_icon() -> None:
     assert r.variation == "special_cause_improvement_low"
     assert spc_sentence(r) == (
         "Special cause variation, improving: each of the last 8 values is lower than the one "
-        "before (trial limits from 11 values)."
+        "before (provisional limits from 11 values)."
     )
     assert run(values, improvement="increase").variation == "special_cause_concern_low"
 
@@ -369,7 +369,7 @@ def test_assurance_without_target_or_with_a_series_of_targets() -> None:
     assert spc_sentence(r) == (
         "Common cause variation: no significant change at the latest value (May 2019); "
         "mean 6, process limits 0 to 12; the target of 12 is above the upper process limit, "
-        "so it will not be met without a change to the process (trial limits from 5 values)."
+        "so it will not be met without a change to the process (provisional limits from 5 values)."
     )
 
 

@@ -145,6 +145,13 @@ def assurance(key: str | None) -> Icon:
 SIGNAL_WORDS: dict[str, str] = {"improvement": "improving", "concern": "deteriorating"}
 """Summary counts of special-cause KPIs: "2 improving", "1 deteriorating"."""
 
+CHART_SIGNALS: dict[str, str] = {
+    "improvement": "Special cause: improving",
+    "concern": "Special cause: deteriorating",
+    "neutral": "Special cause: neither better nor worse",
+}
+"""Legend entries for a chart's special-cause points, in the icons' words."""
+
 
 KEY_ICONS: tuple[tuple[Icon, str], ...] = (
     (MOVEMENT["improving"], "improving"),
@@ -198,12 +205,25 @@ SPC_GLOSSARY: tuple[tuple[str, str], ...] = (
         "failing (F) when the target is outside the limits, hit and miss (?) when inside.",
     ),
     (
-        "Trial limits",
-        "Limits from fewer than 13 values; they will move as values are added.",
+        "Provisional limits",
+        "Limits from fewer than 13 values (also called trial limits); they will move as "
+        "values are added.",
     ),
     (
         "Recalculated limits",
-        "Limits worked out again from a recorded change in the process, shown as a step.",
+        "Limits worked out again from a recorded change in the process, shown as a step "
+        "with its reason under the chart.",
+    ),
+    (
+        "Sustained shift",
+        "A jump followed by a steady run of 7 or more values on one side of the mean: the "
+        "process may have moved to a new level. The limits are recalculated only when the "
+        "plan records the change and its reason.",
+    ),
+    (
+        "Small counts",
+        "Counts that move in whole steps large against their variation make the limits too "
+        "tight, so their signals are treated with caution.",
     ),
 )
 """SPC terms for every pack's glossary, in reading order."""

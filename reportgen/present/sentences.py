@@ -11,8 +11,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from reportgen.assess.spc import TRIAL_LIMIT_POINTS
 from reportgen.present import labels
-from reportgen.present.numbers import amount, change, upper_first, value, with_parts
+from reportgen.present.numbers import (
+    amount,
+    change,
+    month,
+    plural,
+    upper_first,
+    value,
+    with_parts,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -20,6 +29,7 @@ if TYPE_CHECKING:
     from reportgen.assess.kpis import KpiResult
     from reportgen.assess.spc import SpcPoint, SpcResult, SpcSegment
     from reportgen.load.plan import Kpi
+    from reportgen.periods import Period
 
     _Fmt = Callable[[float | None], str]
 
@@ -80,8 +90,49 @@ def spc_sentence(r: SpcResult, unit: str | None = None, decimals: int | None = N
     if assurance:
         text += f"; {assurance}"
     if segment.trial_limits:
-        text += f" (trial limits from {segment.n_baseline} values)"
+        text += f" (provisional limits from {segment.n_baseline} values)"
     return text + "."
+
+
+def recalculation_note(start: Period, reason: str) -> str:
+    """Under a chart whose limits step: when, and the reason the plan records."""
+    return f"Limits recalculated from {month(start)}: {reason}"
+
+
+def provisional_limits_note(n_values: int) -> str:
+    """Under a chart whose latest limits rest on too few values to be firm."""
+    return (
+        f"Provisional limits: calculated from {plural(n_values, 'value')}, fewer than the "
+        f"{TRIAL_LIMIT_POINTS} that make them firm; they will move as values are added."
+    )
+
+
+SMALL_COUNTS_NOTE = (
+    "Caution, small counts: the values move in whole steps that are large against their "
+    "variation, so the limits are tight and a signal may be a false alarm."
+)
+"""Under a chart of chunky counts (:attr:`reportgen.assess.spc.SpcSegment.chunky`)."""
+
+
+def shift_note(start: Period) -> str:
+    """Under a chart with a sustained shift and no recorded recalculation."""
+    return (
+        f"Sustained shift from {month(start)}: consider recalculating the limits from then "
+        "if the process changed (see the data-quality appendix)."
+    )
+
+
+def shift_for_review(k: KpiResult, shift: SpcPoint) -> str:
+    """The data-quality appendix entry for a shift the plan has not recorded."""
+    spc = k.spc
+    n = sum(1 for p in spc.points if p.period >= shift.period and p.value is not None) if spc else 0
+    side = "above" if shift.side == "high" else "below"
+    return (
+        f"KPI {k.id} ({k.title}): consider recalculating limits from {month(shift.period)}. "
+        f"The {n} values since then are all {side} the mean and steady, a sustained shift; "
+        "if the process changed then, record the month and the reason in the plan (limits "
+        "are never recalculated automatically)."
+    )
 
 
 def _signal_clause(r: SpcResult, latest: SpcPoint, segment: SpcSegment, fmt: _Fmt) -> str:

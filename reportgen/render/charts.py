@@ -39,6 +39,7 @@ from typing import Any, Literal, cast
 
 from reportgen.atomic import atomic_write_bytes
 from reportgen.periods import Period
+from reportgen.present.labels import CHART_SIGNALS
 from reportgen.present.numbers import number
 from reportgen.present.numbers import value as format_value
 
@@ -92,9 +93,9 @@ PURPLE = "#CC79A7"  # special cause neither (3.1:1, with an ink edge)
 GRID = "#DDDDDD"  # decorative gridlines only
 
 _SPECIAL_STYLE: dict[str, tuple[str, str, str]] = {
-    "improvement": ("s", BLUE, "Special cause: improvement"),
-    "concern": ("D", INK, "Special cause: concern"),
-    "neutral": ("o", PURPLE, "Special cause: neither"),
+    "improvement": ("s", BLUE, CHART_SIGNALS["improvement"]),
+    "concern": ("D", INK, CHART_SIGNALS["concern"]),
+    "neutral": ("o", PURPLE, CHART_SIGNALS["neutral"]),
 }
 
 
@@ -536,8 +537,8 @@ _LEGEND_PREFIXES = (
     "Trajectory",
     "Mean",
     "Process",
-    "Special cause: imp",
-    "Special cause: c",
+    CHART_SIGNALS["improvement"],
+    CHART_SIGNALS["concern"],
 )
 
 

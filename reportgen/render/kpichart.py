@@ -15,6 +15,7 @@ from reportgen.assess.kpis import KpiResult
 from reportgen.assess.targets import milestones
 from reportgen.load.plan import Kpi
 from reportgen.periods import Period
+from reportgen.present import sentences
 from reportgen.render.charts import ChartSpec, Direction, SpecialCause
 
 
@@ -48,25 +49,15 @@ def chart_spec(k: KpiResult, kpi: Kpi) -> ChartSpec | None:
         upper = tuple(pt.upper_limit if pt else None for pt in pts)
         special = tuple(_special(pt.point_type) if pt else None for pt in pts)
         recalculated = _recalculated(k.spc, kpi)
-        notes += [f"Limits recalculated from {p.label}: {why}" for p, why in recalculated]
+        notes += [sentences.recalculation_note(p, why) for p, why in recalculated]
         latest = k.spc.latest_segment
         if latest is not None and latest.trial_limits:
             provisional = True
-            notes.append(
-                f"Provisional limits: calculated from {latest.n_baseline} values, fewer than the "
-                f"{spc_mod.TRIAL_LIMIT_POINTS} that make them firm; they will move as values "
-                "are added."
-            )
+            notes.append(sentences.provisional_limits_note(latest.n_baseline))
         if (shift := k.spc.sustained_shift) is not None:
-            notes.append(
-                f"Sustained shift from {shift.period.label}: consider recalculating the limits "
-                "from then if the process changed (see the data-quality appendix)."
-            )
+            notes.append(sentences.shift_note(shift.period))
         if k.spc.chunky:
-            notes.append(
-                "Caution, small counts: the values move in whole steps that are large against "
-                "their variation, so the limits are tight and a signal may be a false alarm."
-            )
+            notes.append(sentences.SMALL_COUNTS_NOTE)
     direction: Direction = k.direction if k.direction in ("higher", "lower") else "neither"  # type: ignore[assignment]
     return ChartSpec(
         title=f"KPI {k.id}: {k.title}",

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from reportgen import __version__
 from reportgen.assess.engine import Assessment, RecommendationResult, WorkstreamResult
 from reportgen.errors import ReportgenError
+from reportgen.present import sentences
 from reportgen.render.context import ChartRef, PackContext, PackKind, Section
 from reportgen.render.source_notes import plan_notes, recommendation_notes
 
@@ -169,14 +170,7 @@ def data_quality(assessment: Assessment, extra: Sequence[str] = ()) -> tuple[str
         elif k.stale:
             items.append(f"KPI {k.id} ({k.title}): stale, last value {k.latest_period.label}.")
         if k.spc is not None and (shift := k.spc.sustained_shift) is not None:
-            n = sum(1 for p in k.spc.points if p.period >= shift.period and p.value is not None)
-            side = "above" if shift.side == "high" else "below"
-            items.append(
-                f"KPI {k.id} ({k.title}): consider recalculating limits from "
-                f"{shift.period.label}. The {n} values since then are all {side} the mean and "
-                "steady, a sustained shift; if the process changed then, record the month and "
-                "the reason in the plan (limits are never recalculated automatically)."
-            )
+            items.append(sentences.shift_for_review(k, shift))
     for r in assessment.recommendations:
         if r.note is None:
             items.append(
