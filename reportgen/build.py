@@ -150,11 +150,13 @@ def draw_charts(
     return {
         k.id: ChartRef(
             src=path.name,
-            alt=k.summary,
+            # What the chart's notes say (a recalculation's reason, provisional
+            # limits, cautions) is drawn as text; a screen reader needs it too.
+            alt=" ".join((k.summary, *spec.notes)),
             caption=chart_caption(k),
             source=source_line(plan_kpis[k.id][1]),
         )
-        for (k, _), path in zip(todo, paths, strict=True)
+        for (k, spec), path in zip(todo, paths, strict=True)
     }
 
 

@@ -12,10 +12,11 @@ from pathlib import Path
 import assess_factory as af
 
 from reportgen.assess.engine import assess
+from reportgen.build import draw_charts
 from reportgen.load.plan import Kpi, Plan, Recalculation
 from reportgen.load.project import read_project
 from reportgen.periods import Period
-from reportgen.render.charts import ChartSpec, chart_text
+from reportgen.render.charts import ChartCache, ChartSpec, chart_text
 from reportgen.render.kpichart import chart_spec
 from reportgen.render.packs import data_quality
 
@@ -75,7 +76,7 @@ def test_a_recorded_recalculation_steps_the_limits_and_shows_its_reason() -> Non
     assert spec.special[:3] == (None, None, None)
     text = chart_text(spec)
     assert "Limits recalculated" in text
-    assert "Limits recalculated from Jul 2019: New recording system from July 2019" in text
+    assert "Limits recalculated from Jul 2019: New recording system from July 2019." in text
     assert not any("consider recalculating" in q for q in quality)
     assert not any("Sustained shift" in n for n in spec.notes)
 
@@ -134,3 +135,12 @@ def test_the_example_plan_records_one_illustrative_recalculation() -> None:
     quality = data_quality(assessment)
     listed = [q.split(" (")[0] for q in quality if "consider recalculating limits" in q]
     assert "KPI 19" in listed and "KPI 62" in listed and "KPI 11b" not in listed
+
+
+def test_a_charts_notes_are_in_its_alt_text(tmp_path: Path) -> None:
+    plan = with_kpi(af.plan(), "12", rebase=[RECORDED])
+    project = replace(af.project(af.series("12", "2019-04", list(STEP))), plan=plan)
+    charts = draw_charts(assess(project, MARCH), ChartCache(tmp_path))
+    alt = charts["12"].alt
+    assert "Limits recalculated from Jul 2019: New recording system from July 2019." in alt
+    assert "Provisional limits: calculated from 9 values, fewer than the 13" in alt

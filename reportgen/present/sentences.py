@@ -96,7 +96,7 @@ def spc_sentence(r: SpcResult, unit: str | None = None, decimals: int | None = N
 
 def recalculation_note(start: Period, reason: str) -> str:
     """Under a chart whose limits step: when, and the reason the plan records."""
-    return f"Limits recalculated from {month(start)}: {reason}"
+    return f"Limits recalculated from {month(start)}: {reason.rstrip('.')}."
 
 
 def provisional_limits_note(n_values: int) -> str:
