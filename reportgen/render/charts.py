@@ -48,7 +48,7 @@ SpecialCause = Literal["improvement", "concern", "neutral"]
 
 # Bump when the drawing code changes what a given spec looks like, so cached
 # PNGs from older versions are not reused.
-CHART_STYLE_VERSION = "3"
+CHART_STYLE_VERSION = "4"
 
 DPI = 150
 WIDTH_IN = 6.8
