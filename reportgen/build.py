@@ -2,9 +2,10 @@
 
 Like a static-site generator's build command, this gathers and validates
 everything first (inputs, assessment, every pack's HTML), renders all PDFs
-into a staging folder, and only when every one has succeeded moves them into
-``outputs/<period>/`` and writes the manifest. A failure at any point leaves
-the previous outputs exactly as they were.
+into a new set beside the current one, and only when every one has succeeded
+and the manifest is written shows the new set as ``outputs/<period>/`` in
+one atomic step (:mod:`reportgen.generations`). A failure or a kill at any
+point leaves the previous outputs exactly as they were.
 
 Work is never done twice: charts are cached by a hash of what they show
 (across builds), each chart is drawn once per build however many packs
@@ -14,6 +15,7 @@ already on disk is not laid out again.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -29,12 +31,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from reportgen import __version__
+from reportgen import __version__, generations
 from reportgen.assess.engine import Assessment, assess
 from reportgen.atomic import atomic_write_text
 from reportgen.errors import ReportgenError
 from reportgen.load.project import load_for_period
 from reportgen.load.records import Project
+from reportgen.lock import project_lock
 from reportgen.periods import Period
 from reportgen.present.sentences import chart_caption, source_line
 from reportgen.render.charts import ChartCache
@@ -43,6 +46,7 @@ from reportgen.render.fetcher import FetchPolicy
 from reportgen.render.fonts import font_files
 from reportgen.render.kpichart import chart_spec
 from reportgen.render.manifest import (
+    MANIFEST_NAME,
     Manifest,
     ManifestInput,
     ManifestOutput,
@@ -243,9 +247,18 @@ def _load_pack_index(path: Path) -> dict[str, dict[str, str]]:
 def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the packs ``options`` ask for; see the module docstring."""
     # One pool of --jobs workers (default: all cores) draws the charts and
-    # lays out the PDFs; the workers warm up while this process loads.
-    with worker_pool(options.jobs, eager=True) as pool:
+    # lays out the PDFs; the workers warm up while this process loads. The
+    # project lock (re-entrant: the CLI may hold it already) makes this the
+    # only build filling or clearing sets under outputs/.builds.
+    with (
+        project_lock(outputs_root_for(root, options)),
+        worker_pool(options.jobs, eager=True) as pool,
+    ):
         return _build(root, options, progress, pool)
+
+
+def outputs_root_for(root: Path, options: BuildOptions) -> Path:
+    return options.out_dir.resolve() if options.out_dir else root.resolve() / "outputs"
 
 
 def _build(
@@ -256,7 +269,7 @@ def _build(
     project, period = load_for_period(root, options.period, options.as_of)
     assessment = assess(project, period, options.as_of)
     specs = plan_packs(assessment, options.packs, options.only)
-    outputs_root = options.out_dir.resolve() if options.out_dir else root / "outputs"
+    outputs_root = outputs_root_for(root, options)
     out_dir = outputs_root / str(period)
     report = BuildReport(period=period, out_dir=out_dir)
 
@@ -277,8 +290,8 @@ def _build(
 
     index_path = outputs_root / CACHE_DIR / f"packs-{period}.json"
     index = _load_pack_index(index_path)
-    staging = out_dir / f".staging-{os.getpid()}"
-    remove_stale_staging(out_dir)
+    generations.remove_unused(outputs_root)
+    shown = generations.current(out_dir)
     created = datetime(built.year, built.month, built.day, tzinfo=UTC)
     jobs: list[PdfJob] = []
     job_specs: list[tuple[PackSpec, str]] = []
@@ -294,56 +307,40 @@ def _build(
                 pages = int(seen.get("pages", "0"))
                 reused.append(_output(spec, pages, seen["pdf"], len(data)))
                 continue
-        jobs.append(PdfJob(html, staging / spec.path, cache.directory, policy, created))
+        jobs.append(PdfJob(html, Path(spec.path), cache.directory, policy, created))
         job_specs.append((spec, html_sha))
 
     def laid_out(n: int) -> None:
         if progress:
             progress("packs", len(reused) + n, len(specs))
 
+    # The new set is filled beside the old one and shown only when complete
+    # (see reportgen.generations); on any failure it is thrown away.
+    folder = generations.start(outputs_root, str(period), keep={MANIFEST_NAME})
     try:
+        jobs = [dataclasses.replace(job, path=folder / job.path) for job in jobs]
         results = render_many(jobs, options.jobs, pool=pool, done=laid_out) if jobs else []
         failed = [r for r in results if not r.ok]
         if failed:
-            lines = "; ".join(f"{r.path.relative_to(staging)}: {r.error}" for r in failed)
+            lines = "; ".join(f"{r.path.relative_to(folder)}: {r.error}" for r in failed)
             raise BuildError(f"{len(failed)} pack(s) failed, nothing was replaced: {lines}")
         for result in results:
             report.warnings.extend(f"{result.path.name}: {r}" for r in result.refusals)
             report.warnings.extend(f"{result.path.name}: {w}" for w in result.warnings)
-        # Every pack rendered: now, and only now, replace the previous outputs.
         for (spec, html_sha), result in zip(job_specs, results, strict=True):
-            final = out_dir / spec.path
-            final.parent.mkdir(parents=True, exist_ok=True)
-            result.path.replace(final)
             index[spec.path] = {"html": html_sha, "pdf": result.sha256, "pages": str(result.pages)}
             report.outputs.append(_output(spec, result.pages, result.sha256, result.size))
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    report.outputs.extend(reused)
-    report.rendered, report.reused = len(jobs), len(reused)
-
-    atomic_write_text(index_path, json.dumps(index, indent=1, sort_keys=True) + "\n")
-    _write_manifest(out_dir, project, assessment, options, built, report)
+        report.outputs.extend(reused)
+        report.rendered, report.reused = len(jobs), len(reused)
+        _write_manifest(folder, shown, project, assessment, options, built, report)
+        atomic_write_text(index_path, json.dumps(index, indent=1, sort_keys=True) + "\n")
+        # Every pack rendered: now, and only now, show the new set.
+        generations.switch(outputs_root, str(period), folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     report.seconds = time.perf_counter() - started
     return report
-
-
-def remove_stale_staging(out_dir: Path) -> None:
-    """Delete staging folders left by builds that were killed (their process is gone)."""
-    for folder in out_dir.glob(".staging-*"):
-        pid = folder.name.removeprefix(".staging-")
-        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _output(spec: PackSpec, pages: int, sha256: str, size: int) -> ManifestOutput:
@@ -360,15 +357,20 @@ def _output(spec: PackSpec, pages: int, sha256: str, size: int) -> ManifestOutpu
 
 def _write_manifest(
     out_dir: Path,
+    previous_dir: Path | None,
     project: Project,
     assessment: Assessment,
     options: BuildOptions,
     built: date,
     report: BuildReport,
 ) -> None:
-    """Record this build, keeping earlier outputs of the period that still exist unchanged."""
+    """Record this build, keeping earlier outputs of the period that still exist unchanged.
+
+    ``out_dir`` is the new set (holding the previous set's files as links);
+    ``previous_dir`` the set it replaces, whose manifest lists them.
+    """
     outputs = {o.path: o for o in report.outputs}
-    previous = out_dir / "manifest.json"
+    previous = (previous_dir or out_dir) / MANIFEST_NAME
     if previous.is_file():
         try:
             old = read_manifest(previous)

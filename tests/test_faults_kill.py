@@ -1,4 +1,4 @@
-"""A real ``kill -9`` of a real build: nothing may stay behind to block the project."""
+"""A real ``kill -9`` of a real build: nothing may stay behind to block or litter the project."""
 
 from __future__ import annotations
 
@@ -66,11 +66,12 @@ def start_build(root: Path, *extra: str) -> subprocess.Popen[bytes]:
 def test_kill_9_of_a_build_leaves_nothing_running_locked_or_staged(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p")
     period_dir = root / "outputs" / "2019-10"
+    sets = root / "outputs" / ".builds"
     build = start_build(root, "-j", "2", "-q")
     assert build.stdout is not None
     try:
         # Kill the main process while its workers are laying out PDFs.
-        wait_until(lambda: any(period_dir.glob(".staging-*")), 120, "the build to start staging")
+        wait_until(lambda: any(sets.glob("2019-10.*")), 120, "the build to start a new set")
         workers = children(build.pid)
         assert len(workers) >= 2, workers
         os.kill(build.pid, signal.SIGKILL)
@@ -90,7 +91,9 @@ def test_kill_9_of_a_build_leaves_nothing_running_locked_or_staged(tmp_path: Pat
                 os.kill(pid, signal.SIGKILL)
         build.stdout.close()
 
-    assert any(period_dir.glob(".staging-*")), "the kill should have left a staging folder"
+    killed = list(sets.glob("2019-10.*"))
+    assert killed, "the kill should have left a half-built set"
+    assert not period_dir.exists(), "a half-built set must never be shown"
     again = subprocess.run(
         [*BUILD, "-p", str(root), "--period", "2019-10", "--pack", "summary", "-j", "1", "-q"],
         capture_output=True,
@@ -99,5 +102,4 @@ def test_kill_9_of_a_build_leaves_nothing_running_locked_or_staged(tmp_path: Pat
     )
     assert again.returncode == 0, again.stderr
     assert "built 1 pack" in again.stdout
-    leftovers = [p.name for p in period_dir.parent.rglob(".staging-*")]
-    assert leftovers == [], f"stale staging folders not cleaned: {leftovers}"
+    assert list(sets.iterdir()) == [period_dir.resolve()], "the killed build's set is left"
