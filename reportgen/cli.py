@@ -123,8 +123,8 @@ class _StderrHandler(logging.Handler):
             self.handleError(record)
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def _count(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
 
 
 @main.command()
@@ -409,3 +409,97 @@ def send(period: Period, dry_run: bool, to: tuple[str, ...], resend: bool, proje
         click.echo(f"messages written to {report.outbox}")
     if not report.ok:
         sys.exit(EXIT_PARTIAL)
+
+
+@main.command("collect")
+@click.option("--period", type=PERIOD, required=True, help="Month the leads report on.")
+@click.option(
+    "--send",
+    "send_them",
+    is_flag=True,
+    help="Email each lead their workbook, once (writing the workbooks first if needed).",
+)
+@click.option("--dry-run", is_flag=True, help="With --send: write .eml files; send nothing.")
+@project_option
+@domain_errors
+def collect_command(period: Period, send_them: bool, dry_run: bool, project: Path) -> None:
+    """Write one prefilled workbook per lead into outputs/<period>/collect/.
+
+    See docs/collection-cycle.md for the monthly cycle: collect, send,
+    ingest, chase, validate, build.
+    """
+    from reportgen.collect.make import collect_dir, read_handouts, write_workbooks
+
+    folder = collect_dir(project, period)
+    if not send_them or not (folder / "workbooks.json").is_file():
+        started = time.perf_counter()
+        handouts = write_workbooks(project, period)
+        for h in handouts:
+            sheets = _count(len(h.recommendations), "commentary sheet")
+            what = f"{_count(len(h.actions), 'action')}, {sheets}"
+            click.echo(f"{folder / h.file}: {h.lead} ({what})")
+        elapsed = time.perf_counter() - started
+        click.echo(f"{_count(len(handouts), 'workbook')} for {period} ({elapsed:.1f} s)")
+    if send_them:
+        from reportgen.collect.mail import send_workbooks
+
+        report = send_workbooks(
+            project,
+            period,
+            read_handouts(project, period),
+            dry_run=dry_run,
+            progress=lambda line: click.echo(line, err=True),
+        )
+        for line in report.lines():
+            click.echo(line)
+        if not report.ok:
+            sys.exit(3)
+
+
+@main.command("ingest")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--period", type=PERIOD, default=None, help="Refuse workbooks for any other month.")
+@click.option(
+    "--force", is_flag=True, help="Replace updates that are newer or were typed in by hand."
+)
+@project_option
+@domain_errors
+def ingest_command(
+    files: tuple[Path, ...], period: Period | None, force: bool, project: Path
+) -> None:
+    """Check returned workbooks and merge each clean one into inputs/.
+
+    Every problem is listed as file: sheet!cell (action 9.6): message. A
+    workbook with any problem is not merged at all. Exit status 1 when any
+    workbook was refused.
+    """
+    from reportgen.collect.merge import ingest
+
+    started = time.perf_counter()
+    report = ingest(project, files, period=period, force=force)
+    for wb in report.workbooks:
+        for problem in wb.problems:
+            click.echo(str(problem), err=problem.is_error)
+    for wb in report.workbooks:
+        saved = f", saved {wb.returned_at:%Y-%m-%d %H:%M}" if wb.returned_at else ""
+        who = f" from {wb.lead}{saved}" if wb.lead else ""
+        counts = (
+            f"{_count(len(wb.updates), 'action update')}, "
+            f"{_count(len(wb.notes), 'commentary', 'commentaries')}"
+        )
+        if wb in report.merged:
+            click.echo(f"merged {wb.display}{who}: {counts}")
+        elif wb in report.unchanged:
+            click.echo(f"already merged {wb.display}{who}; nothing to do")
+        else:
+            errors = sum(1 for p in wb.problems if p.is_error)
+            click.echo(
+                f"refused {wb.display}{who}: {_count(errors, 'problem')}; nothing from it "
+                "was merged. Fix the cells listed (or ask the lead to) and ingest it again"
+            )
+    for path in report.written:
+        click.echo(f"wrote {path}")
+    elapsed = time.perf_counter() - started
+    click.echo(f"ingested {_count(len(report.workbooks), 'workbook')} in {elapsed:.1f} s")
+    if not report.ok:
+        sys.exit(1)

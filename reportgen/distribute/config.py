@@ -102,6 +102,24 @@ class Recipient(Strict):
     packs: Packs = Field(default_factory=Packs)
 
 
+class Lead(Strict):
+    """Someone who reports on actions each month (``reportgen collect``)."""
+
+    name: Text
+    """Name as the workbook and reminders address them."""
+    email: Email
+    plan_names: list[Text] = Field(default_factory=list)
+    """Other names the plan gives them in actions' leads (e.g. initials, a team)."""
+    workstreams: list[Slug] = Field(default_factory=list)
+    """Workstreams they lead: they report on its actions that name no lead."""
+    recommendations: list[RecRef] = Field(default_factory=list)
+    """Recommendations whose monthly commentary they write."""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.plan_names)
+
+
 class MailSettings(Strict):
     host: Text
     port: int | None = Field(default=None, ge=1, le=65535)
@@ -157,6 +175,8 @@ class Distribution(Strict):
     retry: Retry = Field(default_factory=Retry)
     groups: list[Group] = Field(default_factory=list)
     recipients: list[Recipient] = Field(min_length=1)
+    leads: list[Lead] = Field(default_factory=list)
+    """Who reports on which actions and recommendations, for ``reportgen collect``."""
 
     def group(self, group_id: str) -> Group:
         for g in self.groups:
@@ -286,6 +306,30 @@ def check_distribution(source: YamlSource, plan: Plan | None = None) -> list[Pro
     for gi, group in groups:
         if str(group.get("id")) not in members:
             add(("groups", gi, "id"), f"group {group.get('id')!r} has no members", "warning")
+    problems.extend(_check_leads(data.get("leads"), source, plan))
+    return problems
+
+
+def _check_leads(raw: Any, source: YamlSource, plan: Plan | None) -> list[Problem]:
+    """Each name (and plan name) once, and only the plan's workstreams and recommendations."""
+    problems: list[Problem] = []
+    named: dict[str, int] = {}
+    for li, lead in _items(raw):
+        names = [lead.get("name"), *(lead.get("plan_names") or [])]
+        for ni, name in enumerate(names):
+            key = " ".join(str(name).split()).casefold()
+            if key in named and named[key] != li:
+                loc: Loc = ("leads", li, "name") if ni == 0 else ("leads", li, "plan_names", ni - 1)
+                line, _ = source.where(("leads", named[key]))
+                problems.append(
+                    source.problem(
+                        loc,
+                        f"{name!r} is already a lead on line {line}; a name can belong "
+                        "to one lead only",
+                    )
+                )
+            named.setdefault(key, li)
+        problems.extend(_check_packs(lead, ("leads", li), source, plan))
     return problems
 
 

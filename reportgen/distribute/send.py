@@ -298,13 +298,27 @@ def _deliver_one(
     sleep: Sleep,
     progress: Progress,
 ) -> tuple[Literal["delivered", "rejected", "failed"], str, int, bool]:
-    """Try until accepted, permanently refused, or out of attempts."""
+    return deliver(mailer, config, built.entitlement.recipient.email, built.wire, sleep, progress)
+
+
+def deliver(
+    mailer: Mailer,
+    config: Distribution,
+    email: str,
+    wire: bytes,
+    sleep: Sleep,
+    progress: Progress,
+) -> tuple[Literal["delivered", "rejected", "failed"], str, int, bool]:
+    """Try one message until accepted, permanently refused, or out of attempts.
+
+    Returns the status, the server's last word, the attempts made and
+    whether the last failure was the connection (the server is unreachable).
+    """
     retry = config.retry
-    email = built.entitlement.recipient.email
     last: TransientFailure | None = None
     for attempt in range(1, retry.attempts + 1):
         try:
-            response = mailer.send(config.mail.sender, email, built.wire)
+            response = mailer.send(config.mail.sender, email, wire)
         except PermanentFailure as exc:
             return "rejected", exc.response, attempt, False
         except TransientFailure as exc:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, get_args
 
 from reportgen.errors import Problem, Severity
@@ -33,6 +33,11 @@ RAGS: tuple[str, ...] = get_args(Rag)
 
 _FENCE = "---"
 _HOW = "a note starts with a line '---', then 'key: value' lines, then another '---'"
+
+
+def note_path_for(notes_dir: str, period: Period, ref: str) -> PurePosixPath:
+    """Where the note for recommendation ``ref`` in ``period`` belongs."""
+    return PurePosixPath(notes_dir, str(period), f"rec-{int(ref):02d}.md")
 
 
 def closest(word: str, choices: list[str]) -> str:

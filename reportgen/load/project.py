@@ -16,7 +16,7 @@ from pathlib import Path
 from reportgen.errors import InputError, Problem, ReportgenError, sort_problems
 from reportgen.load.inside import link_problem
 from reportgen.load.kpidata import load_kpi_file
-from reportgen.load.notes import load_notes
+from reportgen.load.notes import load_notes, note_path_for
 from reportgen.load.plan import Plan, load_plan
 from reportgen.load.records import ActionUpdate, DataPoint, InputFile, Note, Project
 from reportgen.load.updates import load_updates
@@ -218,7 +218,7 @@ def period_warnings(
                     None,
                     None,
                     f"recommendation {rec.ref}",
-                    f"no note for {period}; add {NOTES}/{period}/rec-{rec.number:02d}.md",
+                    f"no note for {period}; add {note_path_for(NOTES, period, rec.ref)}",
                     "warning",
                 )
             )
