@@ -503,3 +503,42 @@ def ingest_command(
     click.echo(f"ingested {_count(len(report.workbooks), 'workbook')} in {elapsed:.1f} s")
     if not report.ok:
         sys.exit(1)
+
+
+@main.command("chase")
+@click.option("--period", type=PERIOD, required=True, help="Month being collected.")
+@click.option(
+    "--send",
+    "send_them",
+    is_flag=True,
+    help="Email a polite reminder to each lead still owing something (at most once a day).",
+)
+@click.option("--dry-run", is_flag=True, help="With --send: write .eml files; send nothing.")
+@project_option
+@domain_errors
+def chase_command(period: Period, send_them: bool, dry_run: bool, project: Path) -> None:
+    """List who has not returned, actions with no update, red/amber recs with no commentary.
+
+    Exit status 0 when nothing is outstanding, 2 when something is (so a
+    scheduler can tell), 3 when a reminder could not be sent.
+    """
+    from reportgen.collect.chase import chase_table, outstanding, remind
+
+    rows = outstanding(project, period)
+    for line in chase_table(rows, period):
+        click.echo(line)
+    if send_them:
+        report = remind(
+            project,
+            period,
+            rows,
+            today=date.today(),
+            dry_run=dry_run,
+            progress=lambda line: click.echo(line, err=True),
+        )
+        for line in report.lines():
+            click.echo(line)
+        if not report.ok:
+            sys.exit(3)
+    if not all(r.done for r in rows):
+        sys.exit(2)

@@ -9,8 +9,20 @@ from pathlib import Path
 import pytest
 import yaml
 from aiosmtpd.controller import Controller
-from collect_helpers import PERIOD, example_before_returns, run, workbooks
+from collect_helpers import (
+    PERIOD,
+    commentary,
+    example_before_returns,
+    label_row,
+    put,
+    run,
+    update_rows,
+    workbooks,
+)
+from openpyxl import load_workbook
 from test_distribute_helpers import Handler
+
+from reportgen.collect.fields import UPDATES_SHEET
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -85,3 +97,56 @@ def test_dry_run_writes_eml_files_and_sends_nothing(project: Path, handler: Hand
     assert len(emls) == len(workbooks(project))
     assert handler.messages == []
     assert "dry run: 2020-03:" in out
+
+
+def test_chase_lists_what_is_missing_and_reminds_each_lead_once_a_day(
+    project: Path, handler: Handler
+) -> None:
+    hos = project / "outputs" / PERIOD / "collect" / "updates-2020-03-head-of-safeguarding.xlsx"
+    back = project / "returned" / hos.name
+    book = load_workbook(hos)
+    sheet = book[UPDATES_SHEET]
+    for r in update_rows(sheet):
+        put(sheet, r, status="on track", comment="Fine")
+    for ref in ("1", "2", "3"):
+        page = commentary(book, ref)
+        page[f"B{label_row(page, 'Summary')}"] = f"Summary {ref}"
+    back.parent.mkdir()
+    book.save(back)
+    assert run("ingest", "--project", str(project), str(back))[0] == 0
+
+    code, out, _ = run("chase", "--period", PERIOD, "--project", str(project))
+    assert code == 2
+    lines = out.splitlines()
+    assert lines[0].split() == [
+        "Lead", "Returned", "Actions", "with", "no", "update", "Red/amber", "recs,", "no",
+        "commentary",
+    ]  # fmt: skip
+    row = {line.split("  ")[0]: line for line in lines[2:-1]}
+    assert "not yet" not in row["Head of Safeguarding"]
+    partnerships = row["Partnerships Manager"].split()[2:]
+    assert partnerships == ["not", "yet", "3.5,", "3.6,", "12.2", "9,", "10"]
+    assert lines[-1] == (
+        "2020-03: 6 of 7 leads have not returned a workbook; 22 action(s) with no update; "
+        "9 red/amber recommendation(s) with no commentary (4, 5, 6, 7, 8, 9, 10, 11, 12)"
+    )
+
+    code, out, err = run("chase", "--period", PERIOD, "--send", "--project", str(project))
+    assert code == 2, out + err
+    reminded = sorted(r.rcpt_tos[0] for r in handler.messages)
+    assert "head.safeguarding@example.org" not in reminded
+    assert len(reminded) == 6
+    msg = next(r for r in handler.messages if r.rcpt_tos == ["partnerships@example.org"]).message
+    assert msg["Subject"] == (
+        "Reminder: Children First Practice Improvement Plan updates for March 2020"
+    )
+    body = msg.get_body(("plain",))
+    assert body is not None
+    assert (
+        "still waiting for an update on action(s) 3.5, 3.6, 12.2 and commentary for "
+        "recommendation(s) 9, 10" in " ".join(body.get_content().split())
+    )
+
+    code, out, _ = run("chase", "--period", PERIOD, "--send", "--project", str(project))
+    assert len(handler.messages) == 6
+    assert f"{PERIOD}: 6 skipped" in out

@@ -37,6 +37,8 @@ log = logging.getLogger("reportgen.distribute")
 
 LEDGER = "deliveries.jsonl"
 OUTBOX = "outbox"
+WIRE = SMTP.clone(max_line_length=998)
+"""Long subjects stay on one line: some clients show a folded one with a leading space."""
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -175,7 +177,7 @@ def send_letters(
                     if unreachable:
                         report.outcomes.append(Sent(letter.lead, email, "failed", unreachable))
                         continue
-                    wire = msg.as_bytes(policy=SMTP)
+                    wire = msg.as_bytes(policy=WIRE)
                     status, detail, attempts, connection = deliver(
                         mailer, config, email, wire, sleep, progress
                     )
@@ -218,7 +220,7 @@ def _outbox(folder: Path, pending: Sequence[tuple[Letter, EmailMessage]]) -> Pat
         old.unlink()
     for i, (letter, msg) in enumerate(pending, start=1):
         safe = re.sub(r"[^a-z0-9@._-]", "_", str(letter.email).lower())
-        atomic_write_bytes(folder / f"{i:02d}-{safe}.eml", msg.as_bytes())
+        atomic_write_bytes(folder / f"{i:02d}-{safe}.eml", msg.as_bytes(policy=WIRE))
     return folder
 
 

@@ -98,7 +98,11 @@ def write_workbooks(
     for stale in folder.glob("updates-*.xlsx"):
         if stale.name not in {h.file for h in handouts}:
             stale.unlink()
-    listing = {"period": str(period), "handouts": [asdict(h) for h in handouts]}
+    listing = {
+        "period": str(period),
+        "ratings": {ref: rec.rating for ref, rec in recs.items()},
+        "handouts": [asdict(h) for h in handouts],
+    }
     atomic_write_text(folder / LIST_NAME, json.dumps(listing, indent=2) + "\n")
     return handouts
 
@@ -116,10 +120,19 @@ def _handout(assignment: Assignment, name: str, data: bytes) -> Handout:
 
 def read_handouts(project_dir: Path, period: Period) -> list[Handout]:
     """The workbooks ``collect`` wrote for ``period``; an error if it has not run."""
+    return _read_listing(project_dir, period)[0]
+
+
+def read_ratings(project_dir: Path, period: Period) -> dict[str, str]:
+    """Each recommendation's rating when the workbooks were written."""
+    return _read_listing(project_dir, period)[1]
+
+
+def _read_listing(project_dir: Path, period: Period) -> tuple[list[Handout], dict[str, str]]:
     path = collect_dir(project_dir, period) / LIST_NAME
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
-        return [
+        handouts = [
             Handout(
                 lead=str(h["lead"]),
                 email=h.get("email"),
@@ -130,13 +143,15 @@ def read_handouts(project_dir: Path, period: Period) -> list[Handout]:
             )
             for h in data["handouts"]
         ]
+        ratings = {str(k): str(v) for k, v in data.get("ratings", {}).items()}
     except FileNotFoundError:
         raise ReportgenError(
             f"no workbooks for {period} yet ({path} not found); "
             f"run 'reportgen collect --period {period}' first"
         ) from None
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ReportgenError(
             f"{path}: damaged list of workbooks ({exc}); run 'reportgen collect "
             f"--period {period}' again to rewrite it"
         ) from None
+    return handouts, ratings

@@ -112,6 +112,9 @@ def read_returned(path: Path, display: str, plan: Plan, expected: Period | None 
     import openpyxl
 
     out = Returned(display)
+    if not path.is_file():
+        out.add("file not found")
+        return out
     refused = _container_problem(path)
     if refused is not None:
         out.add(refused)
@@ -132,6 +135,12 @@ def read_returned(path: Path, display: str, plan: Plan, expected: Period | None 
     _read_updates(sheets, out, plan, meta)
     for ref in meta["recommendations"].split():
         _read_commentary(sheets, out, plan, ref, meta.get(f"rating {ref}", ""))
+    if out.clean and not out.updates and not out.notes:
+        out.add(
+            "nothing is filled in (no action has a status, no commentary is written); "
+            "nothing to merge",
+            severity="warning",
+        )
     return out
 
 

@@ -217,6 +217,8 @@ def _field(sheet: Worksheet, row: int, field: CommentaryField, rec: RecContext) 
 
 def _slot(sheet: Worksheet, row: int, col: int, kind: CellKind) -> None:
     _put(sheet, row, col, None, kind, fill=True)
+    if kind == "long":
+        sheet.row_dimensions[row].height = 60
     if kind != "long" and kind != "text":
         _validation(kind, sheet, sheet.cell(row=row, column=col).coordinate)
 
@@ -237,9 +239,8 @@ def _instructions(book: Workbook, spec: WorkbookSpec) -> None:
         "   Comment: one or two sentences the board will read.",
         "   Leave all of a row's shaded cells blank if there is nothing to report; "
         "that action is then listed as still awaiting an update.",
-        f"2. Commentary sheets (recommendations {recs}): a summary for the board, any "
-        "decisions asked of it, risks, escalations and, for a red or amber recommendation, "
-        "the recovery plan.",
+        f"2. Commentary sheets (recommendations {recs}): "
+        + "; ".join(f"{f.label}: {f.help}" for f in commentary_fields()),
         "3. Save the workbook as .xlsx (not .xlsm, not .xls; no formulas or links to "
         f"other files) and email it back to {spec.return_to}.",
         "",
