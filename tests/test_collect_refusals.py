@@ -19,6 +19,7 @@ from collect_helpers import (
     run,
     update_rows,
 )
+from hostile_files import zip_bomb_workbook
 from openpyxl import Workbook, load_workbook
 
 from reportgen.collect.fields import META_SHEET, UPDATES_SHEET
@@ -300,3 +301,13 @@ def test_a_rag_override_without_a_reason_points_at_the_rating_cell(project: Path
         f"{path}: Rec 1 commentary!B{rag_row} (recommendation 1): a RAG override needs a "
         "reason; add 'rag_reason: <why>' to the front matter"
     ) in err
+
+
+def test_a_zip_bomb_is_refused_before_it_is_opened(project: Path) -> None:
+    bomb = zip_bomb_workbook(project / "returned.xlsx", 60_000_000)
+    code, _out, err = ingest(project, str(bomb))
+    assert code == 1
+    assert f"{bomb}: the workbook unzips to 60,0" in err
+    assert (
+        "bytes (a small file that unzips this large is a 'zip bomb'), so it was not opened" in err
+    )

@@ -35,6 +35,7 @@ from reportgen.collect.fields import (
 from reportgen.collect.prefill import plan_identity
 from reportgen.collect.problems import CellProblem
 from reportgen.errors import Problem, Severity
+from reportgen.load.limits import check_workbook
 from reportgen.load.notes import parse_note
 from reportgen.load.parsing import clean_text, is_missing
 from reportgen.load.plan import Plan
@@ -42,10 +43,6 @@ from reportgen.load.records import ActionUpdate, Note
 from reportgen.load.tabular import Row, Table, _excel_value, header_key
 from reportgen.load.updates import parse_updates
 from reportgen.periods import Period
-
-MAX_UNCOMPRESSED = 50_000_000
-"""A filled-in workbook is tens of kilobytes; more than this is not one (or is a zip bomb)."""
-MAX_MEMBERS = 2_000
 
 RESAVE = "open it in Excel and use File > Save As > Excel Workbook (.xlsx)"
 
@@ -94,8 +91,6 @@ def _container_problem(path: Path) -> str | None:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         return f"cannot open the workbook ({exc}); {RESAVE}"
-    if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNCOMPRESSED:
-        return "the workbook is far larger than a collection workbook can be; refused"
     names = [m.filename.lower() for m in members]
     if any(n.endswith("vbaproject.bin") for n in names):
         return f"the workbook contains macros, which are refused; {RESAVE}"
@@ -104,7 +99,7 @@ def _container_problem(path: Path) -> str | None:
             "the workbook links to other workbooks (external links); in Excel use "
             "Data > Edit Links > Break Link, save, and send it again"
         )
-    return None
+    return check_workbook(path)
 
 
 def read_returned(path: Path, display: str, plan: Plan, expected: Period | None = None) -> Returned:
