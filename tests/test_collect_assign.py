@@ -73,9 +73,10 @@ def test_leads_in_distribution_are_checked_against_the_plan_and_each_other(
     runner = CliRunner()
     runner.invoke(main, ["new", str(tmp_path / "p")])
     path = tmp_path / "p" / "inputs" / "distribution.yaml"
+    scaffold = path.read_text()
     path.write_text(
-        path.read_text()
-        + "leads:\n"
+        scaffold[: scaffold.index("\nleads:\n")]
+        + "\nleads:\n"
         + "  - {name: Jo Smith, email: jo@example.org, plan_names: [JS]}\n"
         + "  - {name: js, email: js@example.org, workstreams: [nowhere]}\n"
     )
@@ -91,3 +92,13 @@ def test_leads_in_distribution_are_checked_against_the_plan_and_each_other(
         f"inputs/distribution.yaml:{second}: leads[1].workstreams[0]: the plan has no "
         "workstream 'nowhere'" in result.output
     )
+
+
+def test_initials_are_expanded_through_the_plans_people() -> None:
+    text = PLAN_YAML.replace("workstreams:\n", "people: {HQ: Head of QA}\nworkstreams:\n", 1)
+    text = text.replace('{ref: "2.1", text:', '{ref: "2.1", leads: [HQ], text:')
+    source, problems = parse_yaml(text, "plan.yaml")
+    assert source is not None and not problems
+    plan = Plan.model_validate(source.data)
+    found = assign(plan, [lead("Head of QA")], [], P("2020-03"))
+    assert {a.lead: a.actions for a in found}["Head of QA"] == ("2.1",)

@@ -5,7 +5,8 @@ no lead goes to its workstream's lead (from distribution.yaml ``leads``).
 A recommendation's commentary goes to the lead distribution.yaml names for
 it, else to whoever leads most of its actions, so every recommendation has
 exactly one author. Names are matched ignoring case and spacing, and a
-lead's ``plan_names`` (initials, a team name) count as theirs.
+lead's ``plan_names`` (a team name, another spelling) count as theirs; initials
+are first expanded through the plan's ``people``.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def assign(
     rec_lead = {ref: lead.name for lead in leads for ref in lead.recommendations}
 
     def canonical(name: str) -> str:
+        name = plan.people.get(name.strip(), name)  # initials, as the plan's 'people' expands them
         lead = by_name.get(name_key(name))
         return lead.name if lead is not None else " ".join(name.split())
 

@@ -11,6 +11,7 @@ text, and each problem those loaders find is traced back to its cell.
 from __future__ import annotations
 
 import hashlib
+import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -117,8 +118,12 @@ def read_returned(path: Path, display: str, plan: Plan, expected: Period | None 
     data = path.read_bytes()
     out.sha256 = hashlib.sha256(data).hexdigest()
     try:
-        values = openpyxl.load_workbook(path, data_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False)
+        with warnings.catch_warnings():
+            # openpyxl warns about Excel features it drops (extensions, slicers);
+            # none of them carry a lead's answers.
+            warnings.simplefilter("ignore")
+            values = openpyxl.load_workbook(path, data_only=True)
+            formulas = openpyxl.load_workbook(path, data_only=False)
     except Exception as exc:  # openpyxl raises many types for damaged files
         out.add(f"cannot read the workbook ({type(exc).__name__}: {exc}); {RESAVE}")
         return out
