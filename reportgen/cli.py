@@ -425,8 +425,8 @@ def send(period: Period, dry_run: bool, to: tuple[str, ...], resend: bool, proje
 def collect_command(period: Period, send_them: bool, dry_run: bool, project: Path) -> None:
     """Write one prefilled workbook per lead into outputs/<period>/collect/.
 
-    See docs/collection-cycle.md for the monthly cycle: collect, send,
-    ingest, chase, validate, build.
+    The monthly cycle (collect, send, ingest, chase, validate, build) is
+    described by 'reportgen docs collect'.
     """
     from reportgen.collect.make import collect_dir, read_handouts, write_workbooks
 

@@ -32,8 +32,16 @@ TOPICS: tuple[Topic, ...] = (
     Topic("distribution", "distribution.md", "inputs/distribution.yaml, send, exit codes"),
     Topic("assessment-json", "assessment-json.md", "reportgen assess --format json"),
     Topic("templates", "template-context.md", "what pack templates receive, for restyling"),
+    Topic("collect", "collection-cycle.md", "leads' workbooks: collect, send, ingest, chase"),
 )
-ALIASES = {"notes": "updates", "schema": "plan", "json": "assessment-json", "email": "distribution"}
+ALIASES = {
+    "notes": "updates",
+    "schema": "plan",
+    "json": "assessment-json",
+    "email": "distribution",
+    "ingest": "collect",
+    "chase": "collect",
+}
 
 
 def hint(topic: str) -> str:

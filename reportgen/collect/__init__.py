@@ -2,5 +2,6 @@
 
 ``collect`` writes one prefilled workbook per lead, ``ingest`` checks a
 returned one cell by cell and merges it into ``inputs/``, ``chase`` lists
-(and reminds) who is still missing. See docs/collection-cycle.md.
+(and reminds) who is still missing. See docs/collection-cycle.md
+(``reportgen docs collect``).
 """
