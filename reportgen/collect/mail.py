@@ -10,14 +10,12 @@ missing actions is not a reason to email someone twice.
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
@@ -28,12 +26,11 @@ from reportgen.atomic import atomic_write_bytes
 from reportgen.collect.make import DISTRIBUTION, Handout, collect_dir
 from reportgen.distribute.config import MailSettings, read_distribution
 from reportgen.distribute.ledger import Entry, Ledger, PackRecord
+from reportgen.distribute.message import address_header
 from reportgen.distribute.send import deliver
-from reportgen.distribute.smtp import Mailer, Redact, credentials_from_env
+from reportgen.distribute.smtp import Mailer, credentials_from_env
 from reportgen.lock import project_lock
 from reportgen.periods import Period
-
-log = logging.getLogger("reportgen.distribute")
 
 LEDGER = "deliveries.jsonl"
 OUTBOX = "outbox"
@@ -97,13 +94,11 @@ class MailReport:
 def _message(mail: MailSettings, letter: Letter, period: Period, now: datetime) -> EmailMessage:
     assert letter.email is not None
     msg = EmailMessage()
-    local, _, domain = mail.sender.rpartition("@")
-    msg["From"] = Address(display_name=mail.sender_name, username=local, domain=domain)
-    rlocal, _, rdomain = letter.email.rpartition("@")
-    msg["To"] = Address(display_name=letter.lead, username=rlocal, domain=rdomain)
+    msg.set_raw("From", address_header("From", mail.sender_name, mail.sender))
+    msg.set_raw("To", address_header("To", letter.lead, letter.email))
     if mail.reply_to:
-        plocal, _, pdomain = mail.reply_to.rpartition("@")
-        msg["Reply-To"] = Address(username=plocal, domain=pdomain)
+        msg["Reply-To"] = mail.reply_to
+    domain = mail.sender.rpartition("@")[2]
     msg["Subject"] = " ".join(letter.subject.split())
     msg["Date"] = format_datetime(now)
     digest = hashlib.sha256(f"{period}\0{letter.email.lower()}\0{letter.key}".encode())
@@ -167,27 +162,24 @@ def send_letters(
         if not pending:
             return report
         creds = credentials_from_env(config.mail, os.environ if environ is None else environ)
-        redact = Redact(creds.password.reveal() if creds else "")
-        log.addFilter(redact)
-        try:
-            with Mailer(config.mail, creds) as mailer:
-                unreachable = ""
-                for letter, msg in pending:
-                    email = str(letter.email)
-                    if unreachable:
-                        report.outcomes.append(Sent(letter.lead, email, "failed", unreachable))
-                        continue
-                    wire = msg.as_bytes(policy=WIRE)
-                    status, detail, attempts, connection = deliver(
-                        mailer, config, email, wire, sleep, progress
-                    )
-                    ledger.append(_entry(period, letter, msg, wire, status, detail, attempts, when))
-                    report.outcomes.append(Sent(letter.lead, email, status, detail))
-                    progress(f"{status}: {letter.lead} <{email}>")
-                    if status == "failed" and connection:
-                        unreachable = f"not attempted: the mail server was unreachable ({detail})"
-        finally:
-            log.removeFilter(redact)
+        ledger.check_writable()
+        with Mailer(config.mail, creds) as mailer:
+            mailer.preflight()
+            unreachable = ""
+            for letter, msg in pending:
+                email = str(letter.email)
+                if unreachable:
+                    report.outcomes.append(Sent(letter.lead, email, "failed", unreachable))
+                    continue
+                wire = msg.as_bytes(policy=WIRE)
+                status, detail, attempts, connection = deliver(
+                    mailer, config, email, wire, sleep, progress
+                )
+                ledger.append(_entry(period, letter, msg, wire, status, detail, attempts, when))
+                report.outcomes.append(Sent(letter.lead, email, status, detail))
+                progress(f"{status}: {letter.lead} <{email}>")
+                if status == "failed" and connection:
+                    unreachable = f"not attempted: the mail server was unreachable ({detail})"
     return report
 
 
