@@ -166,6 +166,9 @@ def test_round_trip_every_leads_workbook_then_validate_and_build(project: Path) 
         "4",
     )
     assert code == 0, out + err
+    # The build switches outputs/<period> to a new set: the workbooks and their list go along.
+    assert {p.name for p in workbooks(project)} == {f.name for f in returned.glob("*.xlsx")}
+    assert (project / "outputs" / PERIOD / "collect" / "workbooks.json").is_file()
     pdf = next((project / "outputs" / PERIOD / "recommendations").glob("rec-04*.pdf"))
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages)
     assert "Lead's March summary for recommendation 4." in text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,10 +21,11 @@ from reportgen.collect.assign import Assignment, assign
 from reportgen.collect.fields import workbook_name
 from reportgen.collect.prefill import action_rows, plan_identity
 from reportgen.collect.workbook import RecContext, WorkbookSpec, workbook_bytes
-from reportgen.distribute.config import DistributionFile, read_distribution
+from reportgen.distribute.config import DistributionFile, Lead, read_distribution
 from reportgen.errors import ReportgenError
 from reportgen.load.project import read_project
 from reportgen.load.records import Project
+from reportgen.lock import project_lock
 from reportgen.periods import Period
 
 DISTRIBUTION = "inputs/distribution.yaml"
@@ -78,6 +80,23 @@ def write_workbooks(
     programme = mail.programme if mail else plan.title
     generated = (now or datetime.now(UTC)).replace(microsecond=0, tzinfo=None)
     recs = rec_contexts(project, period)
+    with project_lock(project_dir / "outputs"):
+        return _write(project_dir, project, period, leads, recs, return_to, programme, generated)
+
+
+def _write(
+    project_dir: Path,
+    project: Project,
+    period: Period,
+    leads: Sequence[Lead],
+    recs: dict[str, RecContext],
+    return_to: str,
+    programme: str,
+    generated: datetime,
+) -> list[Handout]:
+    # Under the project lock: a build carries outputs/<period>/ into its new
+    # set, so files written here mid-build would vanish when it switched.
+    plan = project.plan
     folder = collect_dir(project_dir, period)
     handouts: list[Handout] = []
     for assignment in assign(plan, leads, project.updates, period):
