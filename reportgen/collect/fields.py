@@ -23,7 +23,7 @@ INSTRUCTIONS_SHEET = "Instructions"
 HEADER_ROW = 4
 FIRST_ROW = HEADER_ROW + 1
 
-CellKind = Literal["text", "long", "month", "date", "percent", "status", "rag", "rating"]
+CellKind = Literal["text", "long", "month", "date", "percent", "status", "rag", "rating", "ask"]
 
 
 @dataclass(frozen=True)
@@ -90,9 +90,14 @@ COMMENTARY_FIELDS: tuple[CommentaryField, ...] = (
     ),
     CommentaryField(
         "decisions",
-        "Decision asked of the board",
-        "One decision per row, if any.",
-        shape="list",
+        "Decision",
+        "What the board is asked to decide, one per row; choose 'note' for an item it is "
+        "only asked to note.",
+        shape="table",
+        parts=(
+            Part("text", "Decision asked of the board", "long"),
+            Part("ask", "Decide or note", "ask"),
+        ),
         rows=3,
     ),
     CommentaryField(
@@ -123,7 +128,7 @@ COMMENTARY_FIELDS: tuple[CommentaryField, ...] = (
             Part("cause", "Cause", "long"),
             Part("action", "Recovery action", "long"),
             Part("owner", "Owner", "text"),
-            Part("revised_date", "Revised date", "date"),
+            Part("revised_date", "Back on track by (month)", "month"),
         ),
         red_amber_only=True,
     ),

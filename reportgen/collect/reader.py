@@ -321,12 +321,14 @@ def _read_commentary(sheets: _Sheets, out: Returned, plan: Plan, ref: str, ratin
         if v is not None
     }
     cells: dict[str, str] = {}
+    slots: dict[str, dict[str, str]] = {}
     front: dict[str, Any] = {}
     body = ""
     for spec in commentary_fields():
-        value, first = _field_value(spec, rows, lambda c: sheets.value(name, c, subject), out, name)
-        if first is not None:
-            cells[spec.key] = first
+        value, where = _field_value(spec, rows, lambda c: sheets.value(name, c, subject), out, name)
+        if where:
+            cells[spec.key] = where[""]
+            slots[spec.key] = where
         if value is None:
             continue
         if spec.key == BODY:
@@ -357,17 +359,22 @@ def _read_commentary(sheets: _Sheets, out: Returned, plan: Plan, ref: str, ratin
     text = note_text(ref, out.period, out.lead, out.returned_at.date(), front, body)
     note, problems = parse_note(text, out.display, plan, out.period, ref)
     for p in problems:
-        key = _field_key(p)
-        out.add(p.message, name, cells.get(key or ""), subject, p.severity)
+        out.add(p.message, name, _cell_of(p, slots), subject, p.severity)
     if note is not None and not any(p.is_error for p in problems):
         out.notes.append((note, text))
         out.cells[subject] = (name, cells.get(BODY, "B6"))
 
 
-def _field_key(problem: Problem) -> str | None:
+def _cell_of(problem: Problem, slots: dict[str, dict[str, str]]) -> str | None:
+    """The cell a notes-loader problem is about: ``risks[1].rating`` -> that row's rating."""
     if problem.field is None:
         return None
-    return problem.field.split("[")[0].split(".")[0]
+    key = problem.field.split("[")[0].split(".")[0]
+    where = slots.get(key, {})
+    rest = problem.field[len(key) :]
+    while rest and rest not in where:
+        rest = rest[: max(rest.rfind("["), rest.rfind("."), 0)]
+    return where.get(rest)
 
 
 def _field_value(
@@ -376,11 +383,17 @@ def _field_value(
     value: Callable[[str], Any],
     out: Returned,
     sheet: str,
-) -> tuple[Any, str | None]:
-    """A field's value as note front matter (None when blank) and its first cell."""
+) -> tuple[Any, dict[str, str]]:
+    """A field's value as note front matter (None when blank), and where each part was.
+
+    The places are keyed as the notes loader names them after the field:
+    ``""`` for the field, ``[1]`` for its second item as written (blank rows
+    are skipped, so item numbers need not be row numbers), ``[1].rating``,
+    ``.cause``.
+    """
     from openpyxl.utils import get_column_letter
 
-    first: str | None = None
+    where: dict[str, str] = {}
     items: list[Any] = []
     record: dict[str, Any] = {}
     for label, part_key, _index in slot_labels(spec):
@@ -388,25 +401,27 @@ def _field_value(
         if r is None:
             out.add(f"the row labelled {label!r} is missing; return the workbook as sent", sheet)
             continue
-        first = first or f"B{r}"
+        where.setdefault("", f"B{r}")
         if spec.shape == "table":
-            entry = {
-                p.key: _plain(value(f"{get_column_letter(i)}{r}"))
-                for i, p in enumerate(spec.parts, start=2)
-            }
+            columns = {p.key: get_column_letter(i) for i, p in enumerate(spec.parts, start=2)}
+            entry = {k: _plain(value(f"{c}{r}")) for k, c in columns.items()}
             if any(v is not None for v in entry.values()):
+                where[f"[{len(items)}]"] = f"B{r}"
+                where.update({f"[{len(items)}].{k}": f"{c}{r}" for k, c in columns.items()})
                 items.append({k: v for k, v in entry.items() if v is not None})
         elif spec.shape == "list":
             if (v := _plain(value(f"B{r}"))) is not None:
+                where[f"[{len(items)}]"] = f"B{r}"
                 items.append(v)
         elif spec.shape == "record":
+            where[f".{part_key}"] = f"B{r}"
             if (v := _plain(value(f"B{r}"))) is not None:
                 record[str(part_key)] = v
         else:
-            return _plain(value(f"B{r}")), first
+            return _plain(value(f"B{r}")), where
     if spec.shape == "record":
-        return (record or None), first
-    return (items or None), first
+        return (record or None), where
+    return (items or None), where
 
 
 def _plain(value: Any) -> Any:

@@ -45,6 +45,7 @@ HEAD = PatternFill("solid", fgColor="D9E1F2")
 OPEN = Protection(locked=False)
 RATINGS = ("high", "medium", "low")
 RAGS = ("red", "amber", "green")
+ASKS = ("decide", "note")
 FIRST_DATE = date(2000, 1, 1)
 LAST_DATE = date(2099, 12, 31)
 
@@ -82,8 +83,8 @@ def _validation(kind: CellKind, sheet: Worksheet, cells: str) -> None:
             type="list", formula1=f'"{",".join(ACTION_STATUSES)}"', allow_blank=True
         )
         dv.error = f"Choose one of: {', '.join(ACTION_STATUSES)}"
-    elif kind in ("rag", "rating"):
-        values = RAGS if kind == "rag" else RATINGS
+    elif kind in ("rag", "rating", "ask"):
+        values = {"rag": RAGS, "rating": RATINGS, "ask": ASKS}[kind]
         dv = DataValidation(type="list", formula1=f'"{",".join(values)}"', allow_blank=True)
         dv.error = f"Choose one of: {', '.join(values)}"
     elif kind in ("month", "date"):
