@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from hostile_files import zip_bomb_workbook
 from openpyxl import Workbook, load_workbook
 
 from reportgen.collect.fields import META_SHEET, UPDATES_SHEET
+from reportgen.load.notes import ALLOWED_KEYS
 
 HOS = "updates-2020-03-head-of-safeguarding.xlsx"
 
@@ -311,3 +313,66 @@ def test_a_zip_bomb_is_refused_before_it_is_opened(project: Path) -> None:
     assert (
         "bytes (a small file that unzips this large is a 'zip bomb'), so it was not opened" in err
     )
+
+
+ASKS_OFFERED = "risks" in ALLOWED_KEYS
+
+
+@pytest.mark.skipif(not ASKS_OFFERED, reason="the notes loader has no decisions/risks yet")
+def test_decisions_risks_escalations_and_recovery_become_note_front_matter(
+    project: Path,
+) -> None:
+    name = "updates-2020-03-partnerships-manager.xlsx"
+    path = returned(project, name)
+    book = load_workbook(path)
+    page = commentary(book, "9")
+
+    def at(label: str, column: str = "B") -> str:
+        return f"{column}{label_row(page, label)}"
+
+    page[at("Summary")] = "Audit programme restarted."
+    page[at("Decision 1")], page[at("Decision 1", "C")] = "Fund two auditors", "decide"
+    page[at("Decision 3")], page[at("Decision 3", "C")] = "Note the timetable", "note"
+    page[at("Risk 2")], page[at("Risk 2", "D")] = "Auditor vacancies", "Agency cover"
+    page[at("Escalation 1")] = "Partner data sharing has stalled"
+    page[at("Recovery: Cause")] = "Vacancies in the audit team"
+    page[at("Recovery: Recovery action")] = "Recruit two auditors"
+    page[at("Recovery: Owner")] = "Head of QA"
+    page[at("Recovery: Back on track by (month)")] = datetime(2020, 6, 1)
+    book.save(path)
+    code, _out, err = ingest(project, str(path))
+    assert code == 1
+    assert (
+        f"{path}: Rec 9 commentary!{at('Risk 2', 'C')} (recommendation 9): a risk needs a "
+        "rating: one of high, medium, low"
+    ) in err
+
+    page[at("Risk 2", "C")] = "high"
+    book.save(path)
+    code, out, err = ingest(project, str(path))
+    assert code == 0, out + err
+    note = (project / "inputs" / "notes" / PERIOD / "rec-09.md").read_text(encoding="utf-8")
+    assert (
+        "decisions:\n- text: Fund two auditors\n  ask: decide\n- text: Note the timetable\n"
+        "  ask: note\nrisks:\n- risk: Auditor vacancies\n  rating: high\n"
+        "  mitigation: Agency cover\nescalations:\n- Partner data sharing has stalled\n"
+        "recovery:\n  cause: Vacancies in the audit team\n  action: Recruit two auditors\n"
+        "  owner: Head of QA\n  revised_date: 2020-06\n"
+    ) in note
+
+
+@pytest.mark.skipif(not ASKS_OFFERED, reason="the notes loader has no recovery yet")
+def test_a_red_recommendation_without_a_recovery_plan_is_a_warning(project: Path) -> None:
+    path = returned(project, "updates-2020-03-partnerships-manager.xlsx")
+    book = load_workbook(path)
+    page = commentary(book, "9")
+    page[f"B{label_row(page, 'Summary')}"] = "Audit programme restarted."
+    book.save(path)
+    code, out, _err = ingest(project, str(path))
+    assert code == 0
+    cause = label_row(page, "Recovery: Cause")
+    assert (
+        f"{path}: Rec 9 commentary!B{cause} (recommendation 9): warning: no recovery plan for "
+        "a recommendation that is red on the data so far; fill in the cause, recovery action, "
+        "owner and revised date"
+    ) in out

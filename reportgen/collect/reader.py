@@ -415,7 +415,11 @@ def _field_value(
                 items.append(v)
         elif spec.shape == "record":
             where[f".{part_key}"] = f"B{r}"
-            if (v := _plain(value(f"B{r}"))) is not None:
+            raw = value(f"B{r}")
+            kind = next(p.kind for p in spec.parts if p.key == part_key)
+            if kind == "month" and isinstance(raw, date):
+                raw = str(Period.of(raw))  # a month, written as the notes loader reads one
+            if (v := _plain(raw)) is not None:
                 record[str(part_key)] = v
         else:
             return _plain(value(f"B{r}")), where
