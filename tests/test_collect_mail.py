@@ -150,3 +150,18 @@ def test_chase_lists_what_is_missing_and_reminds_each_lead_once_a_day(
     code, out, _ = run("chase", "--period", PERIOD, "--send", "--project", str(project))
     assert len(handler.messages) == 6
     assert f"{PERIOD}: 6 skipped" in out
+
+
+def test_a_lead_without_an_address_is_listed_not_sent(project: Path, handler: Handler) -> None:
+    path = project / "inputs" / "distribution.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["leads"] = [x for x in data["leads"] if x["name"] != "Ann Marie Dodds"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert run("collect", "--period", PERIOD, "--project", str(project))[0] == 0
+    code, out, _ = run("collect", "--period", PERIOD, "--send", "--project", str(project))
+    assert code == 3
+    assert (
+        "  NOT SENT to Ann Marie Dodds <no address>: refused: no email address for "
+        "'Ann Marie Dodds'; add them under 'leads:' in inputs/distribution.yaml (name, email)"
+    ) in out
+    assert len(handler.messages) == len(workbooks(project)) - 1
