@@ -173,7 +173,7 @@ def _notes(assessment: Assessment) -> tuple[dict[str, Markup], list[str]]:
         safe = note_to_html(r.note.body)
         html[r.ref] = safe.html
         where = r.note.source.path or f"note for recommendation {r.ref}"
-        warnings.extend(f"{where}: {msg}" for msg in safe.removed)
+        warnings.extend(f"{where}: {msg}" for msg in (*safe.removed, *safe.warnings))
     return html, warnings
 
 

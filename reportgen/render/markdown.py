@@ -63,6 +63,11 @@ ALLOWED_TAGS = frozenset(
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _ALIGN_CLASSES = frozenset({"align-left", "align-center", "align-right"})
 
+_WIDTH_CLASSES = {10: "table-widest", 7: "table-wide"}
+"""Column count from which a note's table is set smaller (styles/base.css), widest first."""
+MAX_READABLE_COLUMNS = 13
+"""Columns a note's table can have and still be read on a portrait page (see ``_fit_table``)."""
+
 # Anything that looks like an HTML tag, a comment or a declaration. A bare
 # "<" followed by a space or a digit ("x < 5", "<3") is ordinary text.
 _RAW_TAG = re.compile(
@@ -77,11 +82,13 @@ class SafeNote:
     """Sanitised HTML for one note, and what had to be taken out of it.
 
     ``removed`` is for the build report: each entry says what was removed and
-    why, in words the note's author can act on.
+    why, in words the note's author can act on. ``warnings`` says what was
+    kept but changed to fit the page (a table set in small type).
     """
 
     html: Markup
     removed: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
 
 
 class _TrustingParser(MarkdownIt):
@@ -101,9 +108,12 @@ _MD = _TrustingParser("commonmark", {"html": False}).enable("table")
 def note_to_html(markdown_text: str) -> SafeNote:
     """Turn one note's Markdown into safe HTML and the list of removals."""
     removed: list[str] = []
+    warnings: list[str] = []
     tokens = _MD.parse(markdown_text)
-    for token in tokens:
-        if token.type in ("heading_open", "heading_close"):
+    for index, token in enumerate(tokens):
+        if token.type == "table_open":
+            warnings.extend(_fit_table(token, tokens[index:]))
+        elif token.type in ("heading_open", "heading_close"):
             level = int(token.tag[1])
             token.tag = f"h{max(level, _HEADING_FLOOR)}"
         elif token.type in ("th_open", "td_open"):
@@ -116,6 +126,7 @@ def note_to_html(markdown_text: str) -> SafeNote:
         tags=set(ALLOWED_TAGS),
         attributes={"a": {"href"}},
         allowed_classes={
+            "table": set(_WIDTH_CLASSES.values()),
             "th": set(_ALIGN_CLASSES),
             "td": set(_ALIGN_CLASSES),
             "span": {"link-url"},
@@ -124,7 +135,35 @@ def note_to_html(markdown_text: str) -> SafeNote:
         link_rel=None,
         strip_comments=True,
     )
-    return SafeNote(Markup(cleaned), tuple(removed))
+    return SafeNote(Markup(cleaned), tuple(removed), tuple(warnings))
+
+
+def _fit_table(table: Token, following: list[Token]) -> list[str]:
+    """Mark a wide table with a class that sets it smaller; warn when it is very wide.
+
+    A note's table is as wide as its author made it, but the page is not:
+    the stylesheet lets every cell wrap, even inside a long number, so no
+    column is ever lost past the page edge, and these classes shrink the
+    type so that wrapping inside numbers is rare. Past
+    :data:`MAX_READABLE_COLUMNS` even small type has to break numbers, so the
+    author is told.
+    """
+    columns = 0
+    for token in following[1:]:
+        if token.type in ("th_open", "td_open"):
+            columns += 1
+        elif token.type == "tr_close":
+            break
+    width_class = next((c for n, c in _WIDTH_CLASSES.items() if columns >= n), None)
+    if width_class:
+        table.attrSet("class", width_class)
+    if columns > MAX_READABLE_COLUMNS:
+        return [
+            f"a table with {columns} columns is set in small type and its cells wrap to "
+            f"fit the page; tables of more than {MAX_READABLE_COLUMNS} columns are hard to "
+            "read, so split it (for example one table per year) or turn rows into columns"
+        ]
+    return []
 
 
 def _align_to_class(token: Token) -> None:
