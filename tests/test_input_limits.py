@@ -8,6 +8,7 @@ Every refusal must name the file, the line where there is one, and the limit.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from hostile_files import (
@@ -278,3 +279,13 @@ def test_a_400_mb_note_is_refused_after_reading_only_the_limit(tmp_path: Path) -
         f"inputs/notes/2019-10/rec-01.md: the note is longer than {MAX_NOTE_CHARS:,} "
         "characters, the limit for a note; shorten it or link to the full document"
     ) in lines
+
+
+def test_the_limits_documented_are_the_limits_enforced() -> None:
+    from reportgen.load import limits
+
+    doc = (Path(__file__).resolve().parent.parent / "docs/inputs-kpis.md").read_text()
+    table = doc[doc.index("## Limits on input files") : doc.index("## Links")]
+    documented = {int(m.replace(",", "")) for m in re.findall(r"\| ([\d,]+)(?: \w+)? \|", table)}
+    enforced = {v for k, v in vars(limits).items() if k.startswith("MAX_")}
+    assert documented == enforced
