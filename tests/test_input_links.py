@@ -7,6 +7,9 @@ broken link stopped validate at that line, hiding every other problem.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -118,3 +121,26 @@ def test_links_that_stay_inside_the_project_are_read(tmp_path: Path) -> None:
     assert link.resolve() == shared.resolve()
     code, lines = validate(root)
     assert code == 0, lines
+
+
+def test_a_named_pipe_among_the_inputs_is_refused_not_waited_on(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    (root / "inputs/kpis/data.csv").unlink()
+    os.mkfifo(root / "inputs/kpis/data.csv")  # reading it would wait for a writer
+    (root / "inputs/notes/2019-10/rec-02.md").unlink()
+    os.mkfifo(root / "inputs/notes/2019-10/rec-02.md")
+    result = subprocess.run(
+        [sys.executable, "-m", "reportgen", "validate", "-p", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    why = (
+        "not an ordinary file or folder (a named pipe, socket or device); "
+        "replace it with the file itself"
+    )
+    lines = result.stdout.splitlines()
+    assert f"inputs/kpis/data.csv: {why}" in lines
+    assert f"inputs/notes/2019-10/rec-02.md: {why}" in lines

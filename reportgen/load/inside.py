@@ -1,11 +1,12 @@
-"""Inputs are read only from inside the project folder.
+"""Inputs are read only from inside the project folder, and only from ordinary files.
 
 A note or month folder that is a symbolic link to somewhere else would
 print that file into a board pack without anyone having put it in the
 project, so a link leading out of the project is refused, naming the link
 and where it goes (copy the file in instead). A broken link is reported as
 a problem with the others, so one dead link does not hide everything else
-wrong with the inputs.
+wrong with the inputs. A named pipe is refused too: reading one would wait
+for ever.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from reportgen.errors import Problem
 
 
-def link_problem(path: Path, display: str, root: Path) -> Problem | None:
+def path_problem(path: Path, display: str, root: Path) -> Problem | None:
     """Why ``path`` must not be read; None when it and every folder above it are in ``root``.
 
     ``path`` itself or any folder between it and ``root`` may be the link;
@@ -42,5 +43,12 @@ def link_problem(path: Path, display: str, root: Path) -> Problem | None:
             f"this is a link to {target}, outside the project folder; inputs are read "
             "only from inside the project, so copy the file into the project instead "
             "of linking to it",
+        )
+    if not (target.is_file() or target.is_dir()):
+        # Reading a named pipe waits for a writer that may never come.
+        return Problem.whole_file(
+            display,
+            "not an ordinary file or folder (a named pipe, socket or device); "
+            "replace it with the file itself",
         )
     return None

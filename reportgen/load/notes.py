@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, get_args
 
 from reportgen.errors import Problem, Severity
-from reportgen.load.inside import link_problem
+from reportgen.load.inside import path_problem
 from reportgen.load.limits import MAX_NOTE_CHARS
 from reportgen.load.plan import Plan
 from reportgen.load.records import Note, Rag, Source
@@ -294,7 +294,7 @@ def load_notes(
         shown = f"{display_dir}/{entry.name}"
         if entry.name.startswith("."):
             continue
-        refused = link_problem(entry, shown, boundary)
+        refused = path_problem(entry, shown, boundary)
         if refused:
             problems.append(refused)
             continue
@@ -317,7 +317,7 @@ def load_notes(
             display = f"{shown}/{path.name}"
             if path.name.startswith("."):
                 continue
-            refused = link_problem(path, display, boundary)
+            refused = path_problem(path, display, boundary)
             if refused:
                 problems.append(refused)
                 continue

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from reportgen.errors import InputError, Problem, ReportgenError, sort_problems
-from reportgen.load.inside import link_problem
+from reportgen.load.inside import path_problem
 from reportgen.load.kpidata import load_kpi_file
 from reportgen.load.notes import load_notes, note_path_for
 from reportgen.load.plan import Plan, load_plan
@@ -65,7 +65,7 @@ def load_project(
             )
         ]
     for folder, shown in ((inputs, INPUTS), (root / PLAN, PLAN)):
-        refused = link_problem(folder, shown, root)
+        refused = path_problem(folder, shown, root)
         if refused:
             return None, [refused]
     plan_path = root / PLAN
@@ -130,7 +130,7 @@ def _load_kpis(root: Path, plan: Plan) -> tuple[list[DataPoint], list[Problem], 
         # Hidden files and Excel's "~$" lock files (a workbook open on someone's desk).
         if name.startswith((".", "~$")):
             continue
-        refused = link_problem(path, display, root)
+        refused = path_problem(path, display, root)
         if refused:
             problems.append(refused)
             continue

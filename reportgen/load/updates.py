@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from reportgen.errors import Problem, Severity
-from reportgen.load.inside import link_problem
+from reportgen.load.inside import path_problem
 from reportgen.load.notes import closest
 from reportgen.load.parsing import clean_text, is_missing, parse_date, parse_number, parse_period
 from reportgen.load.plan import Plan
@@ -316,7 +316,7 @@ def load_updates(
         if path.name.startswith("."):
             continue
         display = f"{display_dir}/{path.name}"
-        refused = link_problem(path, display, root or updates_dir)
+        refused = path_problem(path, display, root or updates_dir)
         if refused:
             problems.append(refused)
             continue
