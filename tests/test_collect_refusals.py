@@ -376,3 +376,17 @@ def test_a_red_recommendation_without_a_recovery_plan_is_a_warning(project: Path
         "a recommendation that is red on the data so far; fill in the cause, recovery action, "
         "owner and revised date"
     ) in out
+
+
+def test_merging_keeps_the_other_rows_and_columns_of_an_existing_file(project: Path) -> None:
+    existing = project / "inputs" / "updates" / f"{PERIOD}.csv"
+    existing.write_text("Action,Status,Comments\n11.5,on track,Typed by the officer\n")
+    path = returned(project)
+    fill(path, status="complete", percent_complete=100, comment="Done")
+    code, out, err = ingest(project, str(path))
+    assert code == 0, out + err
+    assert existing.read_text().splitlines() == [
+        "Action,Status,Comments,revised_due,percent_complete,completed_on,note",
+        "11.5,on track,Typed by the officer,,,,",
+        "4.2,complete,Done,,100,,returned by Head of Safeguarding",
+    ]

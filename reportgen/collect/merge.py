@@ -109,8 +109,8 @@ class _Month:
         self.display = f"{UPDATES}/{period}.csv"
         self.path = project_dir / self.display
         self.header: list[str] = list(CSV_COLUMNS)
+        self.columns = {k: i for i, k in enumerate(CSV_COLUMNS)}
         self.rows: list[list[str]] = []
-        self.ref_col = 0
         if self.path.is_file():
             self._read_existing(plan)
         self.log = read_log(project_dir, period)
@@ -131,7 +131,6 @@ class _Month:
                 columns[key] = len(self.header)
                 self.header.append(key)
         self.columns = columns
-        self.ref_col = columns["ref"]
         width = len(self.header)
         for row in table.rows:
             cells = ["" if c is None else str(c) for c in row.cells]
@@ -144,24 +143,23 @@ class _Month:
     def logged(self, item: str, sha256: str) -> bool:
         return any(r.item == item and r.sha256 == sha256 for r in self.log)
 
+    def _row(self, ref: str) -> list[str] | None:
+        col = self.columns["ref"]
+        return next((r for r in self.rows if r[col].strip().rstrip(".") == ref.rstrip(".")), None)
+
     def has_update(self, ref: str) -> bool:
-        return any(r[self.ref_col].strip().rstrip(".") == ref.rstrip(".") for r in self.rows)
+        return self._row(ref) is not None
 
     def note_file(self, ref: str) -> Path:
         return self.project_dir / note_path_for(NOTES, self.period, ref)
 
     def put_update(self, cells: dict[str, str]) -> None:
-        columns = getattr(self, "columns", {k: i for i, k in enumerate(CSV_COLUMNS)})
-        for row in self.rows:
-            if row[self.ref_col].strip().rstrip(".") == cells["ref"].rstrip("."):
-                for key, value in cells.items():
-                    row[columns[key]] = value
-                break
-        else:
-            new = [""] * len(self.header)
-            for key, value in cells.items():
-                new[columns[key]] = value
-            self.rows.append(new)
+        row = self._row(cells["ref"])
+        if row is None:
+            row = [""] * len(self.header)
+            self.rows.append(row)
+        for key, value in cells.items():
+            row[self.columns[key]] = value
         self.changed = True
 
     def csv_text(self) -> str:
