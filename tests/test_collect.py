@@ -25,7 +25,11 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from reportgen.collect.fields import META_SHEET, UPDATES_SHEET
+from reportgen.load.notes import ALLOWED_KEYS
 from reportgen.load.records import ACTION_STATUSES
+
+ASKS_OFFERED = "decisions" in ALLOWED_KEYS
+"""Decisions, risks and recovery are offered once the notes loader accepts them."""
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +88,20 @@ def fill_as_lead(path: Path, out: Path) -> dict[str, tuple[str, str]]:
     for ref in str(meta["recommendations"] or "").split():
         page = commentary(book, ref)
         page[f"B{label_row(page, 'Summary')}"] = f"Lead's March summary for recommendation {ref}."
+        if ASKS_OFFERED:
+            row = label_row(page, "Decision 1")
+            page[f"B{row}"] = f"Agree the recovery budget for recommendation {ref}"
+            page[f"C{row}"] = "decide"
+            row = label_row(page, "Risk 1")
+            page[f"B{row}"], page[f"C{row}"] = f"Vacancies slow recommendation {ref}", "high"
+            page[f"D{row}"] = "Agency cover while recruiting"
+            for part, value in (
+                ("Cause", "Vacancies in the team"),
+                ("Recovery action", "Recruit and train"),
+                ("Owner", "Head of Service"),
+                ("Back on track by (month)", datetime(2020, 7, 1)),
+            ):
+                page[f"B{label_row(page, f'Recovery: {part}')}"] = value
         if ref == "4":
             page[f"B{label_row(page, 'Your RAG rating (only to override)')}"] = "amber"
             page[f"B{label_row(page, 'Reason for the override')}"] = (
@@ -176,6 +194,9 @@ def test_round_trip_every_leads_workbook_then_validate_and_build(project: Path) 
     rec4 = [ref for ref in written if ref.startswith("4.")]
     assert rec4, "the example's recommendation 4 has open actions"
     assert f"March progress on {rec4[0]} reported by the lead" in text
+    if ASKS_OFFERED:
+        assert "revised_date: 2020-07" in note
+        assert "Agree the recovery budget for recommendation 4" in text
 
     again = run("ingest", "--project", str(project), *files)
     assert again[0] == 0
