@@ -194,9 +194,9 @@ def test_round_trip_every_leads_workbook_then_validate_and_build(project: Path) 
     rec4 = [ref for ref in written if ref.startswith("4.")]
     assert rec4, "the example's recommendation 4 has open actions"
     assert f"March progress on {rec4[0]} reported by the lead" in text
-    if ASKS_OFFERED:
-        assert "revised_date: 2020-07" in note
-        assert "Agree the recovery budget for recommendation 4" in text
+    if ASKS_OFFERED:  # checked by the notes loader in 'validate' above
+        assert "- text: Agree the recovery budget for recommendation 4\n  ask: decide" in note
+        assert "  rating: high\n" in note and "  revised_date: 2020-07\n" in note
 
     again = run("ingest", "--project", str(project), *files)
     assert again[0] == 0
