@@ -35,7 +35,7 @@ from reportgen import __version__, generations
 from reportgen.assess.engine import Assessment, assess
 from reportgen.atomic import atomic_write_text
 from reportgen.errors import ReportgenError
-from reportgen.load.project import load_for_period
+from reportgen.load.project import AS_OF, load_for_period
 from reportgen.load.records import Project
 from reportgen.lock import project_lock
 from reportgen.periods import Period
@@ -278,6 +278,7 @@ def _build(
     charts = draw_charts(assessment, cache, progress, pool)
     report.charts_drawn, report.charts_reused = cache.draws, cache.hits
     notes, note_warnings = _notes(assessment)
+    report.warnings.extend(f"{p.path} {p.message}" for p in project.warnings if p.path == AS_OF)
     report.warnings.extend(note_warnings)
 
     built = build_date()

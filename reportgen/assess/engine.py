@@ -123,6 +123,7 @@ def _assess_recommendation(
             plan.rag,
             rebase=[r.period for r in k.rebase],
             parts=parts_for(k.id, points),
+            as_at=Period.of(as_of),
         )
         for k in rec.kpis
     )

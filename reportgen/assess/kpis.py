@@ -175,8 +175,14 @@ def assess_kpi(
     rules: RagRules,
     rebase: Sequence[Period] = (),
     parts: dict[Period, tuple[float, float]] | None = None,
+    as_at: Period | None = None,
 ) -> KpiResult:
-    """Judge ``kpi`` in ``period`` using only values up to that month."""
+    """Judge ``kpi`` in ``period`` using only values up to that month.
+
+    How old the latest value is (and so whether it is stale) is judged from
+    ``as_at``, the month of the as-at date (default: ``period``): a pack
+    built "as at" long after its data says the data is old.
+    """
     months = period_range(first_period, period) if period >= first_period else [period]
     known = {p: v for p, v in values.items() if p <= period}
     first = min(known) if known else None
@@ -186,7 +192,7 @@ def assess_kpi(
     status, reason = kpi_rag(kpi, value, target, rules)
     latest_period = max(known) if known else None
     latest_value = known[latest_period] if latest_period else None
-    age = period.months_since(latest_period) if latest_period else None
+    age = (as_at or period).months_since(latest_period) if latest_period else None
     stale = kpi.measure == "quantitative" and (
         latest_period is None or (age is not None and age > rules.stale_after_months)
     )

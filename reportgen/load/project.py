@@ -364,15 +364,57 @@ def load_for_period(
     project = read_project(root, period=period)
     chosen = choose_period(project, period, as_of)
     if period is None:
-        # The month was not known when loading: add its warnings now.
-        project.problems.extend(
-            period_warnings(
-                project.plan, project.points, project.updates, project.notes, chosen, root
-            )
+        # The month was not known when loading: add its warnings now, and
+        # refuse a month outside the plan (a typo in --as-of) as validate does.
+        found = period_warnings(
+            project.plan, project.points, project.updates, project.notes, chosen, root
         )
+        if any(p.is_error for p in found):
+            raise InputError([*found, _as_of_source(as_of)] if as_of else found)
+        project.problems.extend(found)
     if as_of is not None and Period.of(as_of) < chosen:
         raise ReportgenError(
             f"--as-of {as_of} is before the period {chosen}; "
             "choose a later date or an earlier period"
         )
+    project.problems.extend(as_of_warnings(project, chosen, as_of))
     return project, chosen
+
+
+AS_OF = "--as-of"
+"""Where the problems about the as-at date are (the build prints these with its summary)."""
+
+
+def _as_of_source(as_of: date) -> Problem:
+    return Problem(AS_OF, None, None, None, f"{as_of} gives that month; check the year", "warning")
+
+
+def as_of_warnings(project: Project, period: Period, as_of: date | None) -> list[Problem]:
+    """An as-at date past the plan's end, or far past the newest data, said plainly.
+
+    Actions and KPIs are judged as at that date, so a pack "as at" years
+    after its data would otherwise show everything overdue and stale with
+    nothing to say why.
+    """
+    if as_of is None:
+        return []
+    plan = project.plan
+    out: list[Problem] = []
+
+    def warn(message: str) -> None:
+        out.append(Problem(AS_OF, None, None, None, message, "warning"))
+
+    if Period.of(as_of) > plan.end:
+        warn(
+            f"{as_of} is after the plan ends ({plan.end.long_label}); actions are judged "
+            "as at a date the plan does not cover"
+        )
+    newest = latest_data_period([p for p in project.points if p.period <= period])
+    stale_after = plan.rag.stale_after_months
+    if newest is not None and Period.of(as_of).months_since(newest) > stale_after:
+        age = Period.of(as_of).months_since(newest)
+        warn(
+            f"{as_of} is {age} months after the newest KPI data ({newest.long_label}; "
+            f"data is stale after {stale_after} months): every KPI is judged stale"
+        )
+    return out

@@ -77,5 +77,6 @@ class PackContext:
     workstream: WorkstreamResult | None = None
     glossary: tuple[tuple[str, str], ...] = ()
     data_quality: tuple[str, ...] = ()
+    newest_data: str = ""
     plan_notes: SourceNotes | None = None
     rule_text: tuple[str, ...] = field(default_factory=tuple)

@@ -18,7 +18,9 @@ from markupsafe import Markup
 from reportgen import __version__
 from reportgen.assess.engine import Assessment, RecommendationResult, WorkstreamResult
 from reportgen.errors import ReportgenError
+from reportgen.periods import Period
 from reportgen.present import sentences
+from reportgen.present.numbers import long_date
 from reportgen.render.context import ChartRef, PackContext, PackKind, Section
 from reportgen.render.source_notes import plan_notes, recommendation_notes
 
@@ -157,9 +159,29 @@ def glossary(assessment: Assessment) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(assessment.plan.glossary.items(), key=lambda kv: kv[0].lower()))
 
 
+def newest_data(assessment: Assessment) -> str:
+    """How old the newest KPI value is, counted to the as-at date, for the cover.
+
+    A pack can be built "as at" long after its data (``--as-of today``);
+    the reader must see that, not only an as-at date.
+    """
+    months = [k.latest_period for k in assessment.kpis if k.latest_period is not None]
+    if not months:
+        return "no KPI data yet"
+    newest = max(months)
+    age = Period.of(assessment.as_of).months_since(newest)
+    if age <= 0:
+        return newest.long_label
+    plural = "s" if age != 1 else ""
+    return (
+        f"{newest.long_label}, {age} month{plural} before the as-at date "
+        f"({long_date(assessment.as_of)})"
+    )
+
+
 def data_quality(assessment: Assessment, extra: Sequence[str] = ()) -> tuple[str, ...]:
     """Plain sentences for the data-quality appendix."""
-    items: list[str] = []
+    items: list[str] = [f"Newest KPI data: {newest_data(assessment)}."]
     for k in assessment.kpis:
         if k.measure != "quantitative":
             continue
@@ -228,6 +250,7 @@ def context_for(
         workstream=workstream,
         glossary=glossary(assessment),
         data_quality=data_quality(assessment, extra_quality) if spec.kind == "board" else (),
+        newest_data=newest_data(assessment),
         plan_notes=plan_notes(plan) if spec.kind == "board" else None,
         rule_text=rule_text(assessment),
     )
