@@ -33,6 +33,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic("assessment-json", "assessment-json.md", "reportgen assess --format json"),
     Topic("templates", "template-context.md", "what pack templates receive, for restyling"),
     Topic("collect", "collection-cycle.md", "leads' workbooks: collect, send, ingest, chase"),
+    Topic("faults", "faults.md", "what a crash, a kill or a slow mail server leaves; re-runs"),
 )
 ALIASES = {
     "notes": "updates",
