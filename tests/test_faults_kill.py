@@ -22,7 +22,8 @@ pytestmark = [
 ]
 
 
-BUILD = [sys.executable, "-m", "reportgen", "build"]
+REPORTGEN = [sys.executable, "-m", "reportgen"]
+SUMMARY_ONLY = ["--pack", "summary", "-j", "1", "-q"]
 
 
 def children(pid: int) -> set[int]:
@@ -54,20 +55,33 @@ def wait_until(condition: object, seconds: float, what: str) -> None:
     raise AssertionError(f"not within {seconds} s: {what}")
 
 
-def start_build(root: Path, *extra: str) -> subprocess.Popen[bytes]:
+def start(command: str, root: Path, *extra: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [*BUILD, "-p", str(root), "--period", "2019-10", *extra],
+        [
+            sys.executable,
+            "-m",
+            "reportgen",
+            command,
+            "-p",
+            str(root),
+            "--period",
+            "2019-10",
+            *list(extra),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # as cron runs it: nobody kills the group for us
     )
 
 
-def test_kill_9_of_a_build_leaves_nothing_running_locked_or_staged(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("command", "options"), [("build", ["-q"]), ("run", [])])
+def test_kill_9_of_build_or_run_leaves_nothing_running_locked_or_half_built(
+    tmp_path: Path, command: str, options: list[str]
+) -> None:
     root = write_project(tmp_path / "p")
     period_dir = root / "outputs" / "2019-10"
     sets = root / "outputs" / ".builds"
-    build = start_build(root, "-j", "2", "-q")
+    build = start(command, root, "-j", "2", *options)
     assert build.stdout is not None
     try:
         # Kill the main process while its workers are laying out PDFs.
@@ -95,7 +109,19 @@ def test_kill_9_of_a_build_leaves_nothing_running_locked_or_staged(tmp_path: Pat
     assert killed, "the kill should have left a half-built set"
     assert not period_dir.exists(), "a half-built set must never be shown"
     again = subprocess.run(
-        [*BUILD, "-p", str(root), "--period", "2019-10", "--pack", "summary", "-j", "1", "-q"],
+        [
+            *REPORTGEN,
+            "build",
+            "-p",
+            str(root),
+            "--period",
+            "2019-10",
+            "--pack",
+            "summary",
+            "-j",
+            "1",
+            "-q",
+        ],
         capture_output=True,
         text=True,
         timeout=120,
