@@ -262,3 +262,17 @@ def test_provisional_limits_are_named_in_the_legend() -> None:
 def test_a_recalculation_must_be_a_month_shown() -> None:
     with pytest.raises(ValueError, match="limits recalculated from 2021-01, which is not a period"):
         spc_spec(recalculated=((Period(2021, 1), "x"),))
+
+
+def test_long_notes_wrap_inside_the_chart() -> None:
+    from matplotlib.text import Text
+
+    note = "Limits recalculated from Sep 2019: " + "a new recording system, " * 12
+    spec = spc_spec(notes=(note.strip(),))
+    with drawn(spec) as fig:
+        renderer = fig.canvas.get_renderer()
+        lines = [t for t in fig.texts if isinstance(t, Text)]
+        assert len(lines) >= 3
+        for t in lines:
+            assert t.get_window_extent(renderer).x1 <= fig.bbox.width
+        assert " ".join(t.get_text() for t in lines) == note.strip()

@@ -53,8 +53,8 @@ def test_a_shift_without_a_recorded_recalculation_is_listed_for_the_board() -> N
     spec, quality = spec_and_quality(af.plan(), "12", STEP)
     assert spec.recalculated == ()
     assert (
-        "Sustained shift from Jul 2019: consider recalculating the limits from then if the "
-        "process changed (see the data-quality appendix)."
+        "Sustained shift from Jul 2019: if the process changed then, consider recalculating "
+        "the limits (see the data-quality appendix)."
     ) in spec.notes
     assert (
         "KPI 12 (NIMT use): consider recalculating limits from Jul 2019. The 9 values since "
@@ -98,8 +98,8 @@ def test_limits_from_fewer_than_13_values_are_provisional_on_the_chart() -> None
     text = chart_text(spec)
     assert "Process limits (provisional)" in text
     note = (
-        "Provisional limits: calculated from 12 values, fewer than the 13 that make them firm; "
-        "they will move as values are added."
+        "Provisional limits: from 12 values (13 make them firm); they will move as values "
+        "are added."
     )
     assert note in spec.notes
     assert " ".join(note.split()) in " ".join(" ".join(text).split())
@@ -110,8 +110,8 @@ def test_small_counts_carry_a_caution() -> None:
     plan = with_kpi(af.plan(), "12", unit="count", target=None, interim_targets=[])
     spec, _ = spec_and_quality(plan, "12", counts)
     caution = (
-        "Caution, small counts: the values move in whole steps that are large against their "
-        "variation, so the limits are tight and a signal may be a false alarm."
+        "Caution, small counts: whole-number steps make the limits too tight, so a signal may "
+        "be a false alarm."
     )
     assert caution in spec.notes
     # The same shape as a percentage of hundreds is not chunky.
@@ -143,4 +143,4 @@ def test_a_charts_notes_are_in_its_alt_text(tmp_path: Path) -> None:
     charts = draw_charts(assess(project, MARCH), ChartCache(tmp_path))
     alt = charts["12"].alt
     assert "Limits recalculated from Jul 2019: New recording system from July 2019." in alt
-    assert "Provisional limits: calculated from 9 values, fewer than the 13" in alt
+    assert "Provisional limits: from 9 values (13 make them firm)" in alt

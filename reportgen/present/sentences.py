@@ -102,14 +102,14 @@ def recalculation_note(start: Period, reason: str) -> str:
 def provisional_limits_note(n_values: int) -> str:
     """Under a chart whose latest limits rest on too few values to be firm."""
     return (
-        f"Provisional limits: calculated from {plural(n_values, 'value')}, fewer than the "
-        f"{TRIAL_LIMIT_POINTS} that make them firm; they will move as values are added."
+        f"Provisional limits: from {plural(n_values, 'value')} ({TRIAL_LIMIT_POINTS} make "
+        "them firm); they will move as values are added."
     )
 
 
 SMALL_COUNTS_NOTE = (
-    "Caution, small counts: the values move in whole steps that are large against their "
-    "variation, so the limits are tight and a signal may be a false alarm."
+    "Caution, small counts: whole-number steps make the limits too tight, so a signal may "
+    "be a false alarm."
 )
 """Under a chart of chunky counts (:attr:`reportgen.assess.spc.SpcSegment.chunky`)."""
 
@@ -117,8 +117,8 @@ SMALL_COUNTS_NOTE = (
 def shift_note(start: Period) -> str:
     """Under a chart with a sustained shift and no recorded recalculation."""
     return (
-        f"Sustained shift from {month(start)}: consider recalculating the limits from then "
-        "if the process changed (see the data-quality appendix)."
+        f"Sustained shift from {month(start)}: if the process changed then, consider "
+        "recalculating the limits (see the data-quality appendix)."
     )
 
 

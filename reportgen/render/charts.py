@@ -76,8 +76,6 @@ def figure_height(legend_rows: int, note_lines: int) -> float:
 
 FIG_SIZE_IN = (WIDTH_IN, figure_height(3, 0))
 """A chart with a three-row legend and no notes (the common case)."""
-NOTE_CHARS = 96
-"""Characters of 8.5 pt note text that fit across the chart."""
 FONT_PT = 8.5
 """Smallest text on a chart. Charts print at their drawn width, so this is the printed size."""
 
@@ -300,8 +298,30 @@ def chart_text(spec: ChartSpec) -> list[str]:
 
 
 def note_lines(spec: ChartSpec) -> list[str]:
-    """The notes as printed under the legend, wrapped to the chart's width."""
-    return [line for note in spec.notes for line in textwrap.wrap(note, NOTE_CHARS)]
+    """The notes as printed under the legend, wrapped to the plot's width."""
+    room = (WIDTH_IN - MARGINS_IN["left"] - MARGINS_IN["right"]) * 72
+    lines: list[str] = []
+    for note in spec.notes:
+        line = ""
+        for word in note.split():
+            candidate = f"{line} {word}" if line else word
+            if line and _text_pt(candidate) > room:
+                lines.append(line)
+                candidate = word
+            line = candidate
+        if line:
+            lines.append(line)
+    return lines
+
+
+def _text_pt(text: str) -> float:
+    """Width in points of ``text`` at the chart's smallest size (never read as mathtext)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    font = FontProperties(family=_RC["font.family"], size=FONT_PT)
+    width, _height, _descent = TextToPath().get_text_width_height_descent(text, font, ismath=False)
+    return float(width)
 
 
 def _draw(fig: Any, spec: ChartSpec) -> None:
@@ -479,20 +499,12 @@ def _lay_out_below(fig: Any, ax: Any, spec: ChartSpec) -> None:
 
 def _legend_columns(labels: list[str]) -> int:
     """Three columns when they fit across the figure, else two (or one)."""
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextPath
-
-    font = FontProperties(family=_RC["font.family"])
-
-    def text_pt(label: str) -> float:
-        return float(TextPath((0, 0), label, size=FONT_PT, prop=font).get_extents().width)
-
     room = (WIDTH_IN - 0.1) * 72
     for columns in (3, 2):
         rows = -(-len(labels) // columns)
         cells = [labels[c * rows : (c + 1) * rows] for c in range(columns)]
         needed = sum(
-            max(map(text_pt, cell)) + (LEGEND_HANDLE_EM + 0.8) * FONT_PT for cell in cells if cell
+            max(map(_text_pt, cell)) + (LEGEND_HANDLE_EM + 0.8) * FONT_PT for cell in cells if cell
         ) + LEGEND_GAP_EM * FONT_PT * (columns - 1)
         if needed <= room:
             return min(columns, max(1, len(labels)))
