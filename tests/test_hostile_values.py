@@ -12,7 +12,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from matplotlib.text import Text
-from minimal_project import KPIS, PLAN, make_project, write
+from minimal_project import KPIS, PLAN, make_project, note, write
 
 from reportgen.cli import main
 from reportgen.periods import Period, period_range
@@ -124,3 +124,25 @@ def test_dollar_signs_in_plan_text_are_never_read_as_mathtext() -> None:
     drawn = [t for t in charts._FIGURE.findobj(Text) if t.get_text().strip()]
     assert drawn
     assert [t.get_text() for t in drawn if t.get_parse_math()] == []
+
+
+# --- YAML that is legal but unusable ---------------------------------------------
+
+
+def test_a_list_used_as_a_key_is_a_located_error_not_a_traceback(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    write(root, "inputs/notes/2019-10/rec-01.md", note(1, extra="? [a, b]\n: c\n"))
+    write(root, "inputs/plan.yaml", PLAN + "extra: {? {x: 1}: 1}\n")
+    code, lines = cli("validate", "-p", str(root))
+    assert code == 1
+    assert lines[0].startswith("inputs/plan.yaml:")
+    assert lines[0].endswith(
+        "found a list or mapping used as a key; keys are plain words such as 'title'"
+    )
+    write(root, "inputs/plan.yaml", PLAN)
+    code, lines = cli("validate", "-p", str(root))
+    assert code == 1
+    assert (
+        "inputs/notes/2019-10/rec-01.md:6:3: invalid YAML: while constructing a mapping found "
+        "a list or mapping used as a key; keys are plain words such as 'title'"
+    ) in lines

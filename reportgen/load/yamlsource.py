@@ -8,6 +8,7 @@ and column where it was written.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,8 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
     seen: dict[Any, yaml.Node] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
+        if not isinstance(key, Hashable):
+            raise _unusable_key(node, key_node)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 "while constructing a mapping",
@@ -157,6 +160,16 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
         seen[key] = key_node
     loader.flatten_mapping(node)
     return dict(loader.construct_pairs(node))
+
+
+def _unusable_key(node: yaml.Node, key_node: yaml.Node) -> yaml.constructor.ConstructorError:
+    """A list or mapping used as a key (``? [a, b]``): legal YAML, but no key of ours."""
+    return yaml.constructor.ConstructorError(
+        "while constructing a mapping",
+        node.start_mark,
+        "found a list or mapping used as a key; keys are plain words such as 'title'",
+        key_node.start_mark,
+    )
 
 
 _UniqueKeyLoader.add_constructor(
