@@ -23,9 +23,10 @@ from minimal_project import PLAN, make_project, note, write
 from reportgen.load.limits import (
     MAX_NOTE_CHARS,
     MAX_TABLE_BYTES,
+    MAX_TABLE_CELLS,
+    MAX_TABLE_COLUMNS,
     MAX_TABLE_ROWS,
     MAX_WORKBOOK_BYTES,
-    MAX_WORKBOOK_CELLS,
     MAX_YAML_ALIASES,
     MAX_YAML_BYTES,
     MAX_YAML_DEPTH,
@@ -176,14 +177,7 @@ def test_xlsx_zip_bomb_is_refused_before_it_is_opened(tmp_path: Path) -> None:
     )
 
 
-CELLS_REFUSED = (
-    f"inputs/kpis/wide.xlsx: the workbook has more than {MAX_WORKBOOK_CELLS:,} cells (the "
-    "limit), counting empty cells between filled ones, so it was not loaded; keep only the "
-    "KPI data in it, delete unused rows and columns, and save it again"
-)
-
-
-def test_a_sheet_of_far_right_cells_is_refused_by_the_cell_count(tmp_path: Path) -> None:
+def test_a_sheet_of_far_right_cells_is_refused_by_the_column_limit(tmp_path: Path) -> None:
     # 100 tiny rows, each with one cell in the last column Excel has (XFD):
     # a reader pads every row to 16,384 cells, 1.6 million in all.
     root = make_project(tmp_path)
@@ -191,7 +185,28 @@ def test_a_sheet_of_far_right_cells_is_refused_by_the_cell_count(tmp_path: Path)
     workbook_with_sheet(root / "inputs/kpis/wide.xlsx", rows, dimension="A1:XFD1048576")
     code, lines = validate(root)
     assert code == 1
-    assert CELLS_REFUSED in lines
+    assert (
+        "inputs/kpis/wide.xlsx: a sheet (xl/worksheets/sheet1.xml) has a cell in column "
+        f"16,384; worksheets are limited to {MAX_TABLE_COLUMNS:,} columns; delete the columns "
+        "to the right of the data and save it again"
+    ) in lines
+
+
+def test_a_sheet_padded_past_the_cell_limit_is_refused(tmp_path: Path) -> None:
+    # Each row holds one cell in the last column allowed, so a reader pads it
+    # to 1,000 cells; 1,001 such rows pass the limit from a file of a few KB.
+    root = make_project(tmp_path)
+    last = "ALL"  # column 1,000
+    rows = (f'<row r="{r}"><c r="{last}{r}"><v>1</v></c></row>' for r in range(1, 1002))
+    path = workbook_with_sheet(root / "inputs/kpis/wide.xlsx", rows)
+    assert path.stat().st_size < 50_000
+    code, lines = validate(root)
+    assert code == 1
+    assert (
+        f"inputs/kpis/wide.xlsx: the workbook has more than {MAX_TABLE_CELLS:,} cells (the "
+        "limit), counting empty cells between filled ones, so it was not loaded; keep only the "
+        "KPI data in it, delete unused rows and columns, and save it again"
+    ) in lines
 
 
 def test_a_row_numbered_past_the_row_limit_is_refused(tmp_path: Path) -> None:
@@ -253,6 +268,31 @@ def test_a_csv_file_with_more_rows_than_the_limit_stops_at_the_limit(tmp_path: P
         f"inputs/kpis/data.csv:{MAX_TABLE_ROWS + 1}: the file has more than "
         f"{MAX_TABLE_ROWS:,} rows (the limit), so reading stopped here; split the data "
         "into smaller files"
+    ) in messages(root)
+
+
+def test_a_csv_row_wider_than_the_column_limit_stops_reading(tmp_path: Path) -> None:
+    # 2 million columns in 8 MB once took two minutes and 760 MB, and printed
+    # a problem per column.
+    root = make_project(tmp_path)
+    header = "period," + ",".join(["1"] * 2_000_000)
+    write(root, "inputs/kpis/data.csv", header + "\n2019-10," + ",".join(["5"] * 2_000_000))
+    code, lines = validate(root)
+    assert code == 1
+    assert [ln for ln in lines if ln.startswith("inputs/kpis/data.csv")] == [
+        "inputs/kpis/data.csv:1: this row has 2,000,001 cells; files are limited to "
+        f"{MAX_TABLE_COLUMNS:,} columns, so reading stopped here; delete the unused columns"
+    ]
+
+
+def test_a_csv_file_with_more_cells_than_the_limit_stops_at_the_limit(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    row = ",".join(["1"] * MAX_TABLE_COLUMNS) + "\n"
+    rows = MAX_TABLE_CELLS // MAX_TABLE_COLUMNS + 1
+    write(root, "inputs/kpis/data.csv", row * rows)
+    assert (
+        f"inputs/kpis/data.csv:{rows}: the file has more than {MAX_TABLE_CELLS:,} cells (the "
+        "limit), so reading stopped here; split the data into smaller files"
     ) in messages(root)
 
 

@@ -36,11 +36,13 @@ MAX_TABLE_BYTES = 20_000_000
 """Size of a CSV file on disk."""
 MAX_TABLE_ROWS = 100_000
 """Rows in a CSV file or a worksheet."""
+MAX_TABLE_COLUMNS = 1_000
+"""Columns in a CSV file or a worksheet (a wide file has one per KPI; the example plan has 70)."""
+MAX_TABLE_CELLS = 1_000_000
+"""Cells in a CSV file, or in all of a workbook's sheets counting the gaps a reader fills."""
 
 MAX_WORKBOOK_BYTES = 20_000_000
 """Size of a workbook's contents once unzipped (the zip bomb limit)."""
-MAX_WORKBOOK_CELLS = 1_000_000
-"""Cells in all of a workbook's sheets, counting the gaps a reader has to fill."""
 MAX_WORKBOOK_PARTS = 1_000
 """Files inside a workbook's zip archive (a real one has a few dozen)."""
 
@@ -68,12 +70,25 @@ def file_too_big(path: Path, limit: int, what: str) -> str | None:
     )
 
 
-def too_many_rows() -> str:
-    """The message for a table that passed :data:`MAX_TABLE_ROWS`."""
-    return (
-        f"the file has more than {_n(MAX_TABLE_ROWS)} rows (the limit), so reading "
-        "stopped here; split the data into smaller files"
-    )
+def csv_row_problem(rows: int, cells: int, row_width: int) -> str | None:
+    """Why reading a CSV file stops at this row (``rows`` and ``cells`` so far), if it must."""
+    if rows > MAX_TABLE_ROWS:
+        return (
+            f"the file has more than {_n(MAX_TABLE_ROWS)} rows (the limit), so reading "
+            "stopped here; split the data into smaller files"
+        )
+    if row_width > MAX_TABLE_COLUMNS:
+        return (
+            f"this row has {_n(row_width)} cells; files are limited to "
+            f"{_n(MAX_TABLE_COLUMNS)} columns, so reading stopped here; delete the unused "
+            "columns"
+        )
+    if cells > MAX_TABLE_CELLS:
+        return (
+            f"the file has more than {_n(MAX_TABLE_CELLS)} cells (the limit), so reading "
+            "stopped here; split the data into smaller files"
+        )
+    return None
 
 
 class _Stop(Exception):
@@ -160,17 +175,23 @@ class _CellCounter:
         elif name == _CELL:
             self._column = _column(attrs.get("r"), self._column + 1)
             self._width = max(self._width, self._column)
+            if self._column > MAX_TABLE_COLUMNS:
+                raise _Stop(
+                    f"a sheet ({self._part}) has a cell in column {_n(self._column)}; "
+                    f"worksheets are limited to {_n(MAX_TABLE_COLUMNS)} columns; delete the "
+                    "columns to the right of the data and save it again"
+                )
 
     def _end(self, name: str) -> None:
         if name == _ROW:
             self.cells += self._width
-            if self.cells > MAX_WORKBOOK_CELLS:
+            if self.cells > MAX_TABLE_CELLS:
                 raise _Stop(self._too_many())
 
     @staticmethod
     def _too_many() -> str:
         return (
-            f"the workbook has more than {_n(MAX_WORKBOOK_CELLS)} cells (the limit), "
+            f"the workbook has more than {_n(MAX_TABLE_CELLS)} cells (the limit), "
             "counting empty cells between filled ones, so it was not loaded; keep only "
             "the KPI data in it, delete unused rows and columns, and save it again"
         )

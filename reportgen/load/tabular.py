@@ -20,13 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reportgen.errors import Problem
-from reportgen.load.limits import (
-    MAX_TABLE_BYTES,
-    MAX_TABLE_ROWS,
-    check_workbook,
-    file_too_big,
-    too_many_rows,
-)
+from reportgen.load.limits import MAX_TABLE_BYTES, check_workbook, csv_row_problem, file_too_big
 
 CellValue = str | int | float | bool | datetime | date | time | timedelta | None
 
@@ -194,6 +188,7 @@ def _read_csv(path: Path, display: str) -> tuple[list[Row] | None, list[Problem]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first_line))
     records: list[Row] = []
     end = 0
+    total_cells = 0
     while True:
         start = end + 1
         try:
@@ -212,8 +207,10 @@ def _read_csv(path: Path, display: str) -> tuple[list[Row] | None, list[Problem]
             )
             return None, problems
         end = reader.line_num
-        if len(records) >= MAX_TABLE_ROWS:
-            problems.append(Problem(display, start, None, None, too_many_rows()))
+        total_cells += len(cells)
+        too_much = csv_row_problem(len(records) + 1, total_cells, len(cells))
+        if too_much:
+            problems.append(Problem(display, start, None, None, too_much))
             return None, problems
         records.append(Row(start, tuple(cells)))
     return records, problems
