@@ -38,16 +38,24 @@ def test_kpi_results_in_one_recommendation() -> None:
     assert k12.status == "amber"
 
 
-def test_rollup_reason_counts_kpis_and_overdue_actions() -> None:
+def test_rollup_reason_names_the_kpis_and_actions_driving_it() -> None:
     # Action 1.1 due Aug 2019, no update: as at 31 Oct, 61 days -> 8 weeks overdue
     # (not more than 8, so amber); 1 of 2 judged KPIs red = 50% share -> red.
     a = assess(project(_points()), P("2019-10"))
     rec1 = a.recommendation("1")
     assert rec1.status == "red"
-    assert rec1.reason == "Red: 1 of 2 KPIs red, 1 action overdue 8 weeks"
-    # Rec 2: KPI amber, action 2.1 due Jun 2019 -> 4 months overdue (122 days = 17 weeks).
+    assert rec1.reason == (
+        "Red: KPI 27 CP plans over 18 months 16% vs 10%, 6 points above; "
+        "Action 1.1 overdue 8 weeks (due Aug 2019)"
+    )
+    assert [(d.kind, d.ref) for d in rec1.drivers] == [("kpi", "27"), ("action", "1.1")]
+    # Rec 2: KPI amber, action 2.1 due Jun 2019 -> 4 months overdue (122 days = 17 weeks):
+    # the red driver (the action) is named before the amber one (the KPI).
     rec2 = a.recommendation("2")
-    assert rec2.reason == "Red: its one KPI amber, 1 action overdue 17 weeks"
+    assert rec2.reason == (
+        "Red: Action 2.1 overdue 17 weeks (due Jun 2019); "
+        "KPI 12 NIMT use 57% vs 60%, 3 points short"
+    )
 
 
 def test_green_when_everything_is_on_track() -> None:
@@ -71,7 +79,8 @@ def test_override_needs_and_shows_reason() -> None:
     assert rec1.override is not None
     assert rec1.reason == (
         "Amber, overridden by Sally Allen: audit shows improving practice. "
-        "Computed: Red: 1 of 2 KPIs red, 1 action overdue 8 weeks"
+        "Computed: Red: KPI 27 CP plans over 18 months 16% vs 10%, 6 points above; "
+        "Action 1.1 overdue 8 weeks (due Aug 2019)"
     )
 
 

@@ -46,6 +46,7 @@ def test_assessment_json_doc_lists_every_key() -> None:
         "SPC segment": set(kpi["spc"]["segments"][0]),
         "Action": set(rec["actions"][0]),
         "Change": set(rec["changes"][0]),
+        "Driver": set(rec["drivers"][0]),
         "Override": set(rec["override"]),
         "Workstream": set(data["workstreams"][0]),
     }

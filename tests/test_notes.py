@@ -11,7 +11,7 @@ from minimal_project import PLAN, note, write
 from reportgen.errors import Problem
 from reportgen.load.notes import load_notes, parse_note
 from reportgen.load.plan import Plan, load_plan
-from reportgen.load.records import Note, Source
+from reportgen.load.records import Decision, Note, Recovery, Risk, Source
 from reportgen.periods import Period
 
 SHOWN = "inputs/notes/2019-10/rec-01.md"
@@ -72,7 +72,7 @@ def test_errors_are_on_the_line_of_the_md_file(plan: Plan) -> None:
             7,
             "colour",
             "unknown key; allowed keys: recommendation, period, author, date, "
-            "rag, rag_reason, title",
+            "rag, rag_reason, title, decisions, risks, escalations, recovery",
         ),
         err(5, "date", "must be a date as YYYY-MM-DD (e.g. 2019-11-28), got '04/11/2019'"),
         err(6, "rag", "must be one of red, amber, green, got 'purple'"),
@@ -103,7 +103,7 @@ def test_unknown_key_suggests_the_spelling(plan: Plan) -> None:
         7,
         "rag_reasn",
         "unknown key (did you mean 'rag_reason'?); allowed keys: recommendation, period, "
-        "author, date, rag, rag_reason, title",
+        "author, date, rag, rag_reason, title, decisions, risks, escalations, recovery",
     )
 
 
@@ -246,3 +246,91 @@ def test_non_utf8_note(tmp_path: Path, plan: Plan) -> None:
             "not UTF-8 text (invalid continuation byte); save the note as UTF-8",
         )
     ]
+
+
+ASKS_NOTE = (
+    "---\n"  # 1
+    "recommendation: 1\n"  # 2
+    "period: 2019-10\n"  # 3
+    "author: A. Lead\n"  # 4
+    "date: 2019-11-04\n"  # 5
+    "decisions:\n"  # 6
+    "  - Agree two agency IROs until June 2020\n"  # 7
+    "  - text: Note the revised audit date\n"  # 8
+    "    ask: note\n"  # 9
+    "risks:\n"  # 10
+    "  - risk: Vacancies in the east area\n"  # 11
+    "    rating: High\n"  # 12
+    "    mitigation: Agency cover agreed\n"  # 13
+    "escalations: Legal capacity for care proceedings\n"  # 14
+    "recovery:\n"  # 15
+    "  cause: Audit backlog\n"  # 16
+    "  action: Two extra auditors\n"  # 17
+    "  owner: Head of QA\n"  # 18
+    "  revised_date: 2020-06\n"  # 19
+    "---\nbody\n"
+)
+
+
+def test_decisions_risks_escalations_and_recovery_are_read(plan: Plan) -> None:
+    loaded, problems = parse(ASKS_NOTE, plan)
+    assert problems == []
+    assert loaded is not None
+    assert loaded.decisions == (
+        Decision("Agree two agency IROs until June 2020"),
+        Decision("Note the revised audit date", "note"),
+    )
+    assert loaded.risks == (Risk("Vacancies in the east area", "high", "Agency cover agreed"),)
+    assert loaded.escalations == ("Legal capacity for care proceedings",)
+    assert loaded.recovery == Recovery(
+        "Audit backlog", "Two extra auditors", "Head of QA", Period(2020, 6)
+    )
+
+
+def test_bad_asks_are_reported_as_path_line_field_message(plan: Plan) -> None:
+    text = (
+        ASKS_NOTE.replace("  - Agree two agency IROs until June 2020\n", '  - ""\n')
+        .replace("rating: High", "rating: severe")
+        .replace("  owner: Head of QA\n", "  ownr: Head of QA\n")
+    )
+    loaded, problems = parse(text, plan)
+    assert loaded is None
+    shown = [str(p) for p in problems]
+    assert shown == [
+        f"{SHOWN}:7: decisions[0]: a decision needs its text: what the board is asked "
+        "to decide or note",
+        f"{SHOWN}:12: risks[0].rating: unknown rating 'severe'; use one of high, medium, low",
+        f"{SHOWN}:18: recovery.ownr: unknown key (did you mean 'owner'?); allowed keys: "
+        "cause, action, owner, revised_date",
+        f"{SHOWN}:15: recovery.owner: is missing; a recovery plan needs its owner: "
+        "who owns the recovery",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "  - text: Note the revised audit date\n",
+            "  - txt: Note the revised audit date\n",
+            ":8: decisions[1].txt: unknown key (did you mean 'text'?)",
+        ),
+        (
+            "  - text: Note the revised audit date\n    ask: note\n",
+            "  - text: ''\n    ask: note\n",
+            ":8: decisions[1].text: a decision needs its text",
+        ),
+        ("    ask: note\n", "    ask: vote\n", ":9: decisions[1].ask: must be 'decide' or 'note'"),
+        ("    rating: High\n", "", ":11: risks[0].rating: a risk needs a rating: one of high"),
+        ("  revised_date: 2020-06\n", "  revised_date: June\n", ":19: recovery.revised_date: must"),
+        ("escalations: Legal", "escalations: []\nx: Legal", ":14: escalations: is an empty list"),
+        ("risks:\n  - risk:", "risks:\n    risk:", ":10: risks: must be a list"),
+    ],
+)
+def test_each_bad_ask_names_its_line_and_field(
+    plan: Plan, old: str, new: str, expected: str
+) -> None:
+    assert old in ASKS_NOTE
+    loaded, problems = parse(ASKS_NOTE.replace(old, new), plan)
+    assert loaded is None
+    assert any(str(p).startswith(SHOWN + expected) for p in problems), [str(p) for p in problems]

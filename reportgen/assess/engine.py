@@ -14,6 +14,7 @@ from datetime import date
 
 from reportgen.assess.actions import ActionResult, assess_action, delivered_on_time_share
 from reportgen.assess.changes import Change, changes
+from reportgen.assess.drivers import Driver, drivers, outcomes_against_activity
 from reportgen.assess.kpis import KpiResult, assess_kpi, parts_for, series_for
 from reportgen.assess.rag import Status, count_statuses
 from reportgen.assess.rollup import Override, kpi_counts, rollup
@@ -43,6 +44,10 @@ class RecommendationResult:
     travel: str
     previous_status: Status | None
     changes: tuple[Change, ...] = field(default_factory=tuple)
+    drivers: tuple[Driver, ...] = field(default_factory=tuple)
+    """Red and amber KPIs and exception actions, most serious first."""
+    outcomes_against_activity: str | None = None
+    """Said when KPIs and actions disagree (off target yet delivered, or the reverse)."""
 
     @property
     def status_label(self) -> str:
@@ -151,6 +156,8 @@ def _assess_recommendation(
         note=note,
         travel="n/a",
         previous_status=None,
+        drivers=drivers(kpis, actions),
+        outcomes_against_activity=outcomes_against_activity(kpis, actions),
     )
 
 

@@ -50,7 +50,15 @@ def to_data(assessment: Assessment) -> dict[str, Any]:
         data["note"] = (
             None
             if note is None
-            else {"author": note.author, "date": note.date.isoformat(), "path": note.source.path}
+            else {
+                "author": note.author,
+                "date": note.date.isoformat(),
+                "path": note.source.path,
+                "decisions": plain(note.decisions),
+                "risks": plain(note.risks),
+                "escalations": plain(note.escalations),
+                "recovery": plain(note.recovery),
+            }
         )
         recs.append(data)
     done, judged = assessment.on_time

@@ -13,6 +13,10 @@ The rule (configurable under ``rag.rollup`` in the plan):
 
 A lead's note may override the result; an override must carry a reason and
 is always shown as an override, beside the computed RAG.
+
+The reason names what drives a red or amber result (up to
+:data:`NAMED_DRIVERS` KPIs or actions, most serious first) and counts the
+rest, so the "why" can be read without opening the section.
 """
 
 from __future__ import annotations
@@ -21,11 +25,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportgen.assess.actions import ActionResult
+from reportgen.assess.drivers import drivers, named_reason
 from reportgen.assess.kpis import KpiResult
 from reportgen.assess.rag import Status, count_statuses
 from reportgen.load.plan import RollupRules
 from reportgen.present import labels
-from reportgen.present.numbers import plural, share, weeks
+from reportgen.present.numbers import share
+
+NAMED_DRIVERS = 2
+"""How many drivers a reason names; a board reads one or two, not a list."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +52,8 @@ def rollup(
 ) -> tuple[Status, str]:
     """Computed RAG and its reason in words.
 
-    For example "Amber: 2 of 6 KPIs red, 1 action overdue 6 weeks".
+    For example "Red: KPI 6 Staff with appraisals 69.7% vs 95%, 25.3 points
+    short; Action 3.2 overdue 6 weeks (due Nov 2019); also 2 KPIs amber".
     """
     judged = [k for k in kpis if k.status in ("red", "amber", "green")]
     red = [k for k in judged if k.status == "red"]
@@ -53,22 +62,6 @@ def rollup(
     blocked = [a for a in actions if a.state in ("blocked", "off track")]
     at_risk = [a for a in actions if a.state == "at risk"]
     worst_overdue = max((a.overdue_weeks or 0 for a in overdue), default=0)
-
-    facts: list[str] = []
-    if red:
-        facts.append(f"{share(len(red), len(judged), 'KPI')} red")
-    if amber:
-        facts.append(f"{share(len(amber), len(judged), 'KPI')} amber")
-    if overdue:
-        n = len(overdue)
-        facts.append(
-            f"{plural(n, 'action')} overdue"
-            + (f" (longest {weeks(worst_overdue)})" if n > 1 else f" {weeks(worst_overdue)}")
-        )
-    if blocked:
-        facts.append(f"{plural(len(blocked), 'action')} blocked or off track")
-    if at_risk:
-        facts.append(f"{plural(len(at_risk), 'action')} at risk")
 
     status: Status
     if (
@@ -85,16 +78,19 @@ def rollup(
         or blocked
     ):
         status = "amber"
-    elif judged or actions:
-        status = "green"
-        done = sum(1 for a in actions if a.state == "complete")
-        bits = []
-        if judged:
-            bits.append(f"{share(len(judged), len(judged), 'KPI')} on target")
-        if actions:
-            bits.append(f"{share(done, len(actions), 'action')} complete, none overdue")
-        facts = bits
     else:
-        status = "grey"
+        status = "green" if judged or actions else "grey"
+    found = drivers(kpis, actions)
+    if status in ("red", "amber") and found:
+        named = found[:NAMED_DRIVERS]
+        return status, named_reason(labels.rag(status), named, found[NAMED_DRIVERS:])
+    facts: list[str] = []
+    if judged:
+        met = sum(1 for k in judged if k.status == "green")
+        facts.append(f"{share(met, len(judged), 'KPI')} on target")
+    if actions:
+        done = sum(1 for a in actions if a.state == "complete")
+        facts.append(f"{share(done, len(actions), 'action')} complete, none overdue")
+    if not facts:
         facts = ["no KPI or action could be judged"]
     return status, f"{labels.rag(status)}: {', '.join(facts)}"

@@ -2,8 +2,9 @@
 
 Notes come from many authors and are untrusted. This module only checks the
 YAML front matter (who, when, which recommendation, an optional RAG
-override) and keeps the Markdown body exactly as written; the render stage
-sanitises it. Front-matter problems are reported on the line of the ``.md``
+override, and what the lead asks of the board: see
+:mod:`reportgen.load.asks`) and keeps the Markdown body exactly as written;
+the render stage sanitises it. Front-matter problems are reported on the line of the ``.md``
 file where they were written, because that is the file the author has open.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, get_args
 
 from reportgen.errors import Problem, Severity
+from reportgen.load.asks import ASK_KEYS, check_asks
 from reportgen.load.inside import path_problem
 from reportgen.load.limits import MAX_NOTE_CHARS
 from reportgen.load.plan import Plan
@@ -27,7 +29,7 @@ NOTE_NAME = re.compile(r"^rec-(\d{1,3})\.md$")
 MONTH_FOLDER = re.compile(r"^\d{4}-\d{2}$")
 
 REQUIRED_KEYS = ("recommendation", "period", "author", "date")
-OPTIONAL_KEYS = ("rag", "rag_reason", "title")
+OPTIONAL_KEYS = ("rag", "rag_reason", "title", *ASK_KEYS)
 ALLOWED_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 RAGS: tuple[str, ...] = get_args(Rag)
 
@@ -121,6 +123,7 @@ def parse_note(
     written = _check_date(data, bad)
     title = _text(data, "title", bad)
     rag, reason = _check_rag(data, source, bad, problems)
+    asks = check_asks(data, source, problems)
 
     body = "".join(lines[close + 1 :])
     if not body.strip() and not problems:
@@ -148,6 +151,10 @@ def parse_note(
         override_reason=reason,
         title=title,
         source=Source(display, 1),
+        decisions=asks.decisions,
+        risks=asks.risks,
+        escalations=asks.escalations,
+        recovery=asks.recovery,
     )
     return note, problems
 

@@ -66,6 +66,39 @@ class ActionUpdate:
 
 Rag = Literal["red", "amber", "green"]
 
+RiskRating = Literal["high", "medium", "low"]
+RISK_RATINGS: tuple[RiskRating, ...] = ("high", "medium", "low")
+"""Ratings in order of severity; a pack lists the highest first."""
+
+AskKind = Literal["decide", "note"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a lead asks the board to decide (or only to note)."""
+
+    text: str
+    ask: AskKind = "decide"
+
+
+@dataclass(frozen=True)
+class Risk:
+    """A risk to the recommendation's delivery, as the lead rates it."""
+
+    risk: str
+    rating: RiskRating
+    mitigation: str | None = None
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """The exception report's recovery plan for a red or amber recommendation."""
+
+    cause: str
+    action: str
+    owner: str
+    revised_date: Period
+
 
 @dataclass(frozen=True)
 class Note:
@@ -84,6 +117,10 @@ class Note:
     override_reason: str | None = None
     title: str | None = None
     source: Source = field(default_factory=lambda: Source(""))
+    decisions: tuple[Decision, ...] = ()
+    risks: tuple[Risk, ...] = ()
+    escalations: tuple[str, ...] = ()
+    recovery: Recovery | None = None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ FILTERS: dict[str, Any] = {
     "month": numbers.month,
     "long_month": numbers.long_month,
     "upper_first": numbers.upper_first,
+    "shorten": sentences.shorten,
 }
 """Filters every template may use."""
 

@@ -263,3 +263,55 @@ def override_reason(status: str, author: str, reason: str, computed_reason: str)
     """An overridden RAG's reason: who overrode it, why, and what was computed."""
     why = reason.strip().rstrip(".;")
     return f"{labels.rag(status)}, overridden by {author}: {why}. Computed: {computed_reason}"
+
+
+_WEAK_ENDINGS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "of",
+        "on",
+        "or",
+        "since",
+        "the",
+        "to",
+        "than",
+        "vs",
+        "with",
+        "while",
+        "yet",
+    ]
+)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to about ``limit`` characters at a clause or word boundary.
+
+    Where space is short a reason is cut at the last clause ("; " or ", ")
+    that keeps most of it, else at a space, never inside a word or a number ("69.7%"), and never
+    leaving a dangling "since" or "vs"; the full text is always in the
+    recommendation's own section.
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]
+    clause = max(head.rfind("; "), head.rfind(", "))
+    if clause < limit * 0.6:
+        clause = head.rfind("; ") if head.rfind("; ") >= limit * 0.35 else -1
+    if clause > 0:
+        cut = head[:clause]
+    else:
+        cut = head[: head.rfind(" ")] if " " in head else head[:limit]
+        words = cut.split(" ")
+        while len(words) > 1 and words[-1].lower().strip(",;:(") in _WEAK_ENDINGS:
+            words.pop()
+        cut = " ".join(words)
+    return cut.rstrip(" ,;:(-–") + "…"

@@ -56,6 +56,12 @@ class Section:
     hidden_actions: int = 0
     commentary_elsewhere: bool = False
     source_notes: SourceNotes | None = None
+    exceptions: tuple[ActionResult, ...] = ()
+    """Blocked, overdue, off track and at-risk actions among ``actions``, worst first."""
+    open_actions: tuple[ActionResult, ...] = ()
+    """Every action not complete, exceptions first (what the action table lists)."""
+    completed: tuple[ActionResult, ...] = ()
+    """Completed actions, counted under the table and listed at the end of the section."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from datetime import date
 from markupsafe import Markup
 
 from reportgen import __version__
+from reportgen.assess.drivers import EXCEPTION_STATES, exceptions_first
 from reportgen.assess.engine import Assessment, RecommendationResult, WorkstreamResult
 from reportgen.errors import ReportgenError
 from reportgen.periods import Period
@@ -108,7 +109,7 @@ def _section(
     workstream: WorkstreamResult | None = None,
 ) -> Section:
     plan_rec = assessment.plan.recommendation(result.ref)
-    actions = result.actions
+    actions = exceptions_first(result.actions)
     changes = result.changes
     if workstream is not None:
         actions = tuple(a for a in actions if a.workstream == workstream.id)
@@ -132,6 +133,9 @@ def _section(
         source_notes=recommendation_notes(
             plan_rec, None if workstream is None else (a.ref for a in actions)
         ),
+        exceptions=tuple(a for a in actions if a.state in EXCEPTION_STATES),
+        open_actions=tuple(a for a in actions if a.state != "complete"),
+        completed=tuple(a for a in actions if a.state == "complete"),
     )
 
 
