@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from typing import Any
 from markupsafe import Markup
 
 from reportgen import __version__, generations
+from reportgen.assess.briefing import briefing
 from reportgen.assess.engine import Assessment, assess
 from reportgen.atomic import atomic_write_text
 from reportgen.errors import ReportgenError
@@ -39,14 +40,16 @@ from reportgen.load.project import AS_OF, load_for_period
 from reportgen.load.records import Project
 from reportgen.lock import project_lock
 from reportgen.periods import Period
+from reportgen.present.numbers import upper_first
 from reportgen.present.sentences import chart_caption, source_line
 from reportgen.render.charts import ChartCache
-from reportgen.render.context import ChartRef, PackContext
+from reportgen.render.context import ChartRef, Cover, PackContext
 from reportgen.render.fetcher import FetchPolicy
 from reportgen.render.fonts import font_files
 from reportgen.render.kpichart import chart_spec
 from reportgen.render.manifest import (
     MANIFEST_NAME,
+    AskRow,
     Manifest,
     ManifestInput,
     ManifestOutput,
@@ -77,6 +80,7 @@ class BuildOptions:
     only: tuple[str, ...] = ()
     jobs: int | None = None
     out_dir: Path | None = None
+    cover: Cover = field(default_factory=Cover)
 
 
 @dataclass
@@ -285,8 +289,9 @@ def _build(
     resources = Resources.for_project(root)
     policy = FetchPolicy.of(dirs=[*resources.readable_dirs, cache.directory], files=font_files())
     htmls: list[tuple[PackSpec, str]] = []
+    cover = cover_for(root, project, options)
     for spec in specs:
-        context = context_for(spec, assessment, charts, notes, built, report.warnings)
+        context = context_for(spec, assessment, charts, notes, built, report.warnings, cover)
         htmls.append((spec, _render(resources, TEMPLATES[spec.kind], context)))
 
     index_path = outputs_root / CACHE_DIR / f"packs-{period}.json"
@@ -333,7 +338,7 @@ def _build(
             report.outputs.append(_output(spec, result.pages, result.sha256, result.size))
         report.outputs.extend(reused)
         report.rendered, report.reused = len(jobs), len(reused)
-        _write_manifest(folder, shown, project, assessment, options, built, report)
+        _write_manifest(folder, shown, project, assessment, options, built, report, cover)
         atomic_write_text(index_path, json.dumps(index, indent=1, sort_keys=True) + "\n")
         # Every pack rendered: now, and only now, show the new set.
         generations.switch(outputs_root, str(period), folder)
@@ -356,6 +361,43 @@ def _output(spec: PackSpec, pages: int, sha256: str, size: int) -> ManifestOutpu
     )
 
 
+def cover_for(root: Path, project: Project, options: BuildOptions) -> Cover:
+    """The cover's facts: the options given, else the board's name from distribution.yaml.
+
+    A board pack is usually for the first group that receives it, so its name
+    is the meeting's unless ``--meeting`` says otherwise. A distribution file
+    that does not load is ignored here: ``reportgen validate`` and ``send``
+    report it, and a build must not fail because of mail settings.
+    """
+    cover = options.cover
+    path = root / "inputs" / "distribution.yaml"
+    if (cover.meeting is not None and cover.owner is not None) or not path.is_file():
+        return cover
+    from reportgen.distribute.config import load_distribution
+
+    loaded, _ = load_distribution(path, plan=project.plan)
+    if loaded is None:
+        return cover
+    board = next((g for g in loaded.config.groups if g.packs.board), None)
+    return replace(
+        cover,
+        meeting=cover.meeting or (board.name if board else None),
+        owner=cover.owner or loaded.config.mail.sender_name,
+    )
+
+
+def manifest_asks(assessment: Assessment) -> tuple[AskRow, ...]:
+    """What the leads ask of the board, as the email lists it (from the manifest)."""
+    b = briefing(assessment)
+    rows = [AskRow(a.ref, a.kind, a.text) for a in b.asks]
+    for x in b.risks:
+        mitigation = f" Mitigation: {x.risk.mitigation}" if x.risk.mitigation else ""
+        rows.append(
+            AskRow(x.ref, "risk", f"{upper_first(x.risk.rating)}: {x.risk.risk}{mitigation}")
+        )
+    return tuple(rows)
+
+
 def _write_manifest(
     out_dir: Path,
     previous_dir: Path | None,
@@ -364,6 +406,7 @@ def _write_manifest(
     options: BuildOptions,
     built: date,
     report: BuildReport,
+    cover: Cover,
 ) -> None:
     """Record this build, keeping earlier outputs of the period that still exist unchanged.
 
@@ -387,6 +430,14 @@ def _write_manifest(
         "as_of": assessment.as_of.isoformat(),
         "period": str(assessment.period),
     }
+    if cover != Cover():
+        option_data["cover"] = {
+            "meeting": cover.meeting,
+            "meeting_date": cover.meeting_date.isoformat() if cover.meeting_date else None,
+            "version": cover.version,
+            "status": cover.status,
+            "owner": cover.owner,
+        }
     manifest = Manifest(
         tool="reportgen",
         version=__version__,
@@ -399,6 +450,7 @@ def _write_manifest(
         summary=tuple(
             SummaryRow(r.ref, r.title, r.status, r.reason) for r in assessment.recommendations
         ),
+        asks=manifest_asks(assessment),
         warnings=tuple(report.warnings),
     )
     write_manifest(out_dir, manifest)
@@ -413,7 +465,8 @@ def run_build(
     only: Sequence[str] = (),
     jobs: int | None = None,
     progress: Progress | None = None,
+    cover: Cover | None = None,
 ) -> BuildReport:
     """Convenience wrapper used by the CLI and the benchmark."""
-    options = BuildOptions(period, as_of, tuple(packs), tuple(only), jobs)
+    options = BuildOptions(period, as_of, tuple(packs), tuple(only), jobs, cover=cover or Cover())
     return build(root, options, progress)

@@ -11,7 +11,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -246,6 +246,34 @@ def _load_for(project: Path, period: Period | None, as_of: date | None) -> tuple
     help="Worker processes for PDF layout (default: all cores).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary line.")
+@click.option(
+    "--meeting",
+    metavar="NAME",
+    default=None,
+    help="Meeting the packs are for, on the cover (default: the first group in "
+    "inputs/distribution.yaml that receives the board pack).",
+)
+@click.option(
+    "--meeting-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Date of the meeting, on the cover.",
+)
+@click.option(
+    "--pack-version", default="1.0", show_default=True, help="The pack's own version, on the cover."
+)
+@click.option(
+    "--pack-status",
+    default="Final",
+    show_default=True,
+    help="The pack's own status, on the cover (e.g. Draft, Final).",
+)
+@click.option(
+    "--owner",
+    default=None,
+    help="Who owns the pack, on the cover (default: mail.sender_name in distribution.yaml).",
+)
 @domain_errors
 def build_command(
     project: Path,
@@ -255,11 +283,17 @@ def build_command(
     only: tuple[str, ...],
     jobs: int | None,
     quiet: bool,
+    meeting: str | None,
+    meeting_date: datetime | None,
+    pack_version: str,
+    pack_status: str,
+    owner: str | None,
 ) -> None:
     """Build the PDF packs into outputs/<period>/ (all or nothing) with a manifest."""
     from reportgen.build import run_build
     from reportgen.lock import project_lock
     from reportgen.progress import progress_reporter
+    from reportgen.render.context import Cover
 
     with project_lock(project / "outputs"), progress_reporter(enabled=not quiet) as progress:
         report = run_build(
@@ -270,6 +304,13 @@ def build_command(
             only=only,
             jobs=jobs,
             progress=progress,
+            cover=Cover(
+                meeting=meeting,
+                meeting_date=meeting_date.date() if meeting_date else None,
+                version=pack_version,
+                status=pack_status,
+                owner=owner,
+            ),
         )
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)

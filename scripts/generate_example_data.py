@@ -96,6 +96,95 @@ OVERRIDE = (
     "use is falling, so the lead judges recruitment and retention to be on track.",
 )
 
+LATE_FROM = Period(2020, 1)
+LATE_STORIES = {
+    "9.3.1": ("overdue", Period(2020, 1)),
+    "3.5": ("overdue", Period(2020, 2)),
+    "6.1.4": ("blocked", Period(2020, 6)),
+    "11.5": ("off track", Period(2020, 6)),
+}
+"""Actions whose last months go wrong, with the revised due month the lead gave.
+
+Real months have overdue, blocked and off-track actions; without these the
+worked example's latest pack would never show how an exception looks.
+"""
+
+LATE_COMMENTS = {
+    "overdue": "Illustrative: sign-off slipped past the revised date; final draft is with the "
+    "workstream lead.",
+    "blocked": "Illustrative: waiting for the case-management system supplier to release the "
+    "new form; escalated to the programme board.",
+    "off track": "Illustrative: consultation with partners took longer than planned; a new "
+    "date has been proposed.",
+}
+
+NOTE_ASKS: dict[str, list[str]] = {
+    "1": [
+        "decisions:",
+        '  - "Illustrative: agree to extend the appraisal window to the end of June 2020 '
+        'for teams affected by the restructure."',
+        "risks:",
+        '  - risk: "Illustrative: appraisal completion stays below target while managers '
+        'cover vacancies."',
+        "    rating: high",
+        '    mitigation: "Illustrative: HR business partners booked to support team managers."',
+        "recovery:",
+        '  cause: "Illustrative: appraisals paused during the restructure of the assessment '
+        'teams."',
+        '  action: "Illustrative: fortnightly completion reports to each head of service; '
+        'catch-up sessions in April and May."',
+        '  owner: "Head of Workforce Development (illustrative)"',
+        "  revised_date: 2020-06",
+    ],
+    "5": [
+        "decisions:",
+        '  - text: "Illustrative: note that return home interviews move to the new provider '
+        'from 1 May 2020."',
+        "    ask: note",
+        "recovery:",
+        '  cause: "Illustrative: the return home interview provider lost two workers in January."',
+        '  action: "Illustrative: interim cover from the adolescent team; new contract '
+        'starts in May."',
+        '  owner: "Head of Safeguarding (illustrative)"',
+        "  revised_date: 2020-07",
+    ],
+    "6": [
+        "escalations:",
+        '  - "Illustrative: the case-management system form needed for action 6.1.4 is '
+        "blocked with the supplier; the board is asked to raise it with the supplier at "
+        'director level."',
+        "risks:",
+        '  - risk: "Illustrative: CLA reviews slip further while the form is unavailable."',
+        "    rating: medium",
+        '    mitigation: "Illustrative: IROs record reviews on the interim template."',
+    ],
+    "9": [
+        "decisions:",
+        '  - "Illustrative: approve two temporary auditors for six months to clear the audit '
+        'backlog."',
+        "escalations:",
+        '  - "Illustrative: court capacity is delaying care proceedings; raise with the '
+        'Designated Family Judge."',
+        "risks:",
+        '  - risk: "Illustrative: the audit framework is not embedded before the next '
+        'monitoring visit."',
+        "    rating: high",
+        '    mitigation: "Illustrative: audit programme re-planned; progress reported monthly."',
+        "recovery:",
+        '  cause: "Illustrative: audit capacity lost to the neglect deep-dive in February."',
+        '  action: "Illustrative: temporary auditors (decision asked) and a re-planned programme."',
+        '  owner: "Head of Quality Assurance (illustrative)"',
+        "  revised_date: 2020-09",
+    ],
+    "12": [
+        "risks:",
+        '  - risk: "Illustrative: school attendance data for CLA arrives a term late."',
+        "    rating: low",
+        '    mitigation: "Illustrative: data-sharing agreement with schools under review."',
+    ],
+}
+"""What some leads ask of the board in the latest month (all marked illustrative)."""
+
 COMMENTS = {
     "not started": [
         "Scheduled to start once the preceding action is complete.",
@@ -435,6 +524,23 @@ def action_rows(action: Action, months: Sequence[Period], end: Period) -> dict[P
             comment,
             completed if status == "complete" else None,
         )
+    return _late_story(action.ref, rows, months)
+
+
+def _late_story(ref: str, rows: dict[Period, Row], months: Sequence[Period]) -> dict[Period, Row]:
+    """Rewrite the last months of the actions in :data:`LATE_STORIES`."""
+    if ref not in LATE_STORIES:
+        return rows
+    story, revised = LATE_STORIES[ref]
+    before = [r for m, r in rows.items() if m < LATE_FROM]
+    percent = before[-1].percent if before else 0
+    for month in months:
+        if month < LATE_FROM:
+            continue
+        # Reported at risk first; an overdue action stays "at risk" in the lead's
+        # words while its revised date passes, which is how overdue shows up.
+        status = story if story != "overdue" and month > LATE_FROM else "at risk"
+        rows[month] = Row(ref, status, revised, percent, LATE_COMMENTS[story], None)
     return rows
 
 
@@ -487,6 +593,7 @@ def note_text(
     series: dict[str, Series],
     updates: dict[str, Row],
     override: bool = False,
+    asks: Sequence[str] = (),
 ) -> str:
     lines = [
         "---",
@@ -498,6 +605,7 @@ def note_text(
     ]
     if override:
         lines += [f"rag: {OVERRIDE[1]}", f"rag_reason: {json.dumps(OVERRIDE[2])}"]
+    lines += asks
     lines += ["---", ""]
     lines.append("*Illustrative note, generated for the worked example: it is not a real report.*")
     lines.append("")
@@ -558,7 +666,8 @@ def write_notes(
             if month not in latest and rec.ref not in NOTE_EXTRA_RECS:
                 continue
             override = rec.ref == OVERRIDE[0] and month == months[-1]
-            text = note_text(rec, month, series, updates.get(month, {}), override)
+            asks = NOTE_ASKS.get(rec.ref, []) if month == months[-1] else []
+            text = note_text(rec, month, series, updates.get(month, {}), override, asks)
             written.append(write_text(folder / str(month) / f"rec-{rec.number:02d}.md", text))
     return written
 
@@ -584,7 +693,8 @@ and the months after September are invented (kept low).
 | `kpis/{workforce}` | Workforce KPIs, wide form (one column per KPI), as HR keeps them. |
 | `kpis/{audit}` | Audit KPIs from the QA dashboard (Excel dates, percentage cells). |
 | `updates/YYYY-MM.csv` | Monthly action updates from {first_update} to {last_update}. |
-| `notes/YYYY-MM/rec-NN.md` | Leads' notes: all for the last two months, some earlier. |
+| `notes/YYYY-MM/rec-NN.md` | Leads' notes: all for the last two months, some earlier. \
+In the latest month, some also carry decisions, risks, escalations and recovery plans. |
 
 Every row of the long-form files carries the note `illustrative`; the wide
 workforce file starts with an "ILLUSTRATIVE data" row (its KPI cells are
@@ -594,7 +704,8 @@ action update row has the note `illustrative`; every note's title and first
 line say "Illustrative", and its author is a role, not a real person.
 Two gaps are deliberate, so the packs show how missing data looks: KPI
 {gap} has no values for the last two months and KPI {stale} stops in
-November 2019 (stale).
+November 2019 (stale). Some actions go wrong in the last months, so the
+packs show exceptions as real months do: {late}.
 
 Regenerate (byte-identical on rerun): `python scripts/generate_example_data.py`.
 Check: `reportgen validate`.
@@ -639,6 +750,7 @@ def generate(plan: Plan, out: Path) -> list[Path]:
                 last_update=update_months[-1].long_label,
                 gap=GAP_LAST_TWO,
                 stale=STALE_KPI,
+                late="; ".join(f"{ref} {story}" for ref, (story, _) in LATE_STORIES.items()),
             ),
         )
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.render.manifest import (
+    AskRow,
     Manifest,
     ManifestError,
     ManifestInput,
@@ -39,6 +40,7 @@ def sample(**changes: object) -> Manifest:
         ),
         "summary": (SummaryRow("1", "Assessments", "red", "2 of 3 KPIs red"),),
         "warnings": ("kpis/2019-10.csv:4: value missing",),
+        "asks": (AskRow("1", "decide", "Agree two more auditors"),),
     }
     fields.update(changes)
     return Manifest(**fields)  # type: ignore[arg-type]
@@ -49,7 +51,7 @@ def test_written_json_has_the_contract_shape(tmp_path: Path) -> None:
     assert path == tmp_path / "2019-10" / "manifest.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     assert sorted(data) == [
-        "as_of", "built", "inputs", "options", "outputs", "period", "summary", "tool",
+        "as_of", "asks", "built", "inputs", "options", "outputs", "period", "summary", "tool",
         "version", "warnings",
     ]  # fmt: skip
     assert data["outputs"][0] == {
@@ -73,6 +75,7 @@ def test_written_json_has_the_contract_shape(tmp_path: Path) -> None:
     assert data["summary"] == [
         {"ref": "1", "title": "Assessments", "rag": "red", "reason": "2 of 3 KPIs red"}
     ]
+    assert data["asks"] == [{"ref": "1", "kind": "decide", "text": "Agree two more auditors"}]
 
 
 def test_same_manifest_same_bytes_and_round_trip(tmp_path: Path) -> None:

@@ -52,6 +52,15 @@ class SummaryRow:
 
 
 @dataclass(frozen=True)
+class AskRow:
+    """A decision, escalation or risk from the leads' notes, listed in the email."""
+
+    ref: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Manifest:
     """A period's build: the packs to send and the RAG summary to quote."""
 
@@ -62,6 +71,7 @@ class Manifest:
     outputs: tuple[PackFile, ...]
     summary: tuple[SummaryRow, ...]
     folder: Path
+    asks: tuple[AskRow, ...] = ()
 
     def file(self, pack: PackFile) -> Path:
         return self.folder / pack.path
@@ -126,6 +136,17 @@ def parse_manifest(data: Any, folder: Path, where: str) -> Manifest:
                 reason=_text(item.get("reason")),
             )
         )
+    asks: list[AskRow] = []
+    raw_asks = data.get("asks", [])
+    for i, item in enumerate(raw_asks if isinstance(raw_asks, list) else []):
+        if not isinstance(item, dict):
+            errors.append(f"asks[{i}]: expected an object")
+            continue
+        asks.append(
+            AskRow(_text(item.get("ref")), _text(item.get("kind")), _text(item.get("text")))
+        )
+    if not isinstance(raw_asks, list):
+        errors.append("asks: expected a list")
     period = data.get("period")
     if not isinstance(period, str):
         errors.append("period: expected a YYYY-MM string")
@@ -150,6 +171,7 @@ def parse_manifest(data: Any, folder: Path, where: str) -> Manifest:
         outputs=tuple(outputs),
         summary=tuple(summary),
         folder=folder,
+        asks=tuple(asks),
     )
 
 

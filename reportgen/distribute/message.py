@@ -28,6 +28,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from reportgen.assess.briefing import ASK_LABELS
 from reportgen.distribute.config import MailSettings
 from reportgen.distribute.errors import DistributionError
 from reportgen.distribute.manifest import Manifest, PackFile
@@ -151,6 +152,10 @@ def context(
             for r in manifest.summary
         ],
         "rag_counts": counts,
+        "asks": [
+            {"ref": a.ref, "kind": a.kind, "label": ASK_LABELS.get(a.kind, a.kind), "text": a.text}
+            for a in manifest.asks
+        ],
         "sender_name": mail.sender_name,
         "sender": mail.sender,
         "reply_to": mail.reply_to or mail.sender,

@@ -20,6 +20,7 @@ from typing import Literal
 from markupsafe import Markup
 
 from reportgen.assess.actions import ActionResult
+from reportgen.assess.briefing import Briefing
 from reportgen.assess.changes import Change
 from reportgen.assess.engine import Assessment, RecommendationResult, WorkstreamResult
 from reportgen.assess.kpis import KpiResult
@@ -39,6 +40,22 @@ class ChartRef:
     caption: str
     source: str = ""
     """One line on where the figures come from ("Source: …")."""
+
+
+@dataclass(frozen=True)
+class Cover:
+    """What a cover says about the pack itself, as against the plan it reports on.
+
+    The plan's own status and version ("Draft July 2019") describe the plan;
+    a board secretary issues each pack with its own version, status, owner
+    and the meeting it is for.
+    """
+
+    meeting: str | None = None
+    meeting_date: date | None = None
+    version: str = "1.0"
+    status: str = "Final"
+    owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,3 +103,6 @@ class PackContext:
     newest_data: str = ""
     plan_notes: SourceNotes | None = None
     rule_text: tuple[str, ...] = field(default_factory=tuple)
+    cover: Cover = field(default_factory=Cover)
+    briefing: Briefing | None = None
+    workstream_exceptions: tuple[ActionResult, ...] = ()

@@ -58,6 +58,15 @@ class SummaryRow:
 
 
 @dataclass(frozen=True)
+class AskRow:
+    """Something a lead asks of the board: ``kind`` is decide, note, escalation or risk."""
+
+    ref: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Manifest:
     tool: str
     version: str
@@ -69,6 +78,7 @@ class Manifest:
     outputs: tuple[ManifestOutput, ...] = ()
     summary: tuple[SummaryRow, ...] = ()
     warnings: tuple[str, ...] = ()
+    asks: tuple[AskRow, ...] = ()
 
     def to_json(self) -> str:
         data = {
@@ -96,6 +106,7 @@ class Manifest:
                 for s in self.summary
             ],
             "warnings": list(self.warnings),
+            "asks": [{"ref": a.ref, "kind": a.kind, "text": a.text} for a in self.asks],
         }
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -165,6 +176,9 @@ def read_manifest(path: Path) -> Manifest:
                 for s in data["summary"]
             ),
             warnings=tuple(str(w) for w in data["warnings"]),
+            asks=tuple(
+                AskRow(str(a["ref"]), str(a["kind"]), str(a["text"])) for a in data.get("asks", [])
+            ),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ManifestError(f"{path}: manifest does not match the contract: {exc!r}") from exc

@@ -16,13 +16,14 @@ from datetime import date
 from markupsafe import Markup
 
 from reportgen import __version__
+from reportgen.assess.briefing import briefing
 from reportgen.assess.drivers import EXCEPTION_STATES, exceptions_first
 from reportgen.assess.engine import Assessment, RecommendationResult, WorkstreamResult
 from reportgen.errors import ReportgenError
 from reportgen.periods import Period
 from reportgen.present import sentences
 from reportgen.present.numbers import long_date
-from reportgen.render.context import ChartRef, PackContext, PackKind, Section
+from reportgen.render.context import ChartRef, Cover, PackContext, PackKind, Section
 from reportgen.render.source_notes import plan_notes, recommendation_notes
 
 PACK_KINDS: tuple[PackKind, ...] = ("summary", "recommendation", "board", "workstream")
@@ -214,6 +215,7 @@ def context_for(
     notes: Mapping[str, Markup],
     built: date,
     extra_quality: Sequence[str] = (),
+    cover: Cover | None = None,
 ) -> PackContext:
     """Fill the template context for one pack."""
     plan = assessment.plan
@@ -249,6 +251,13 @@ def context_for(
         as_of=assessment.as_of,
         built=built,
         version=plan.version or __version__,
+        cover=cover or Cover(),
+        briefing=briefing(assessment) if spec.kind in ("board", "summary") else None,
+        workstream_exceptions=(
+            tuple(a for a in exceptions_first(workstream.actions) if a.state in EXCEPTION_STATES)
+            if workstream is not None
+            else ()
+        ),
         marking=plan.protective_marking,
         sections=sections,
         workstream=workstream,
