@@ -236,3 +236,66 @@ def test_known_gaps_are_recorded(plan: Plan) -> None:
     assert "Multi-agency data reports" in all_gaps
     for ref in ("4.2.2", "9.6", "12.4"):
         assert any("joined" in g for g in plan.actions()[ref][1].gaps), ref
+
+
+REC_12_OUTCOMES = [
+    "Effective partnership working that can not only meet the statutory requirements but will "
+    "actively work in collaboration to improve ways of working to enable the best outcomes for "
+    "children, where Safeguarding is everybody's business. This will include features such as: "
+    "Timely IHAs, CLA to remain in education, Care leavers support, effective partnership "
+    "strategy discussions and more.",
+    "Children's workforce, community groups and partners are fully aware of the LADO role and "
+    "reporting requirements. Utilising the LADO as a point of consultation where appropriate.",
+    "Effective progress tracking of allegations, which will improve timeliness and conclusion.",
+    "Effective partnership working to understand roles and responsibilities. Creating safer "
+    "laces for children and partners recognising and responding to exploitation more "
+    "effectively.",
+]
+
+
+def test_recommendation_12_has_all_four_outcome_paragraphs_typo_kept_and_noted(
+    plan: Plan,
+) -> None:
+    rec = plan.recommendation("12")
+    paragraphs = [" ".join(p.split()) for p in rec.what_good_looks_like.split("\n\n")]
+    assert paragraphs == REC_12_OUTCOMES
+    assert any("'Creating safer laces for children'" in g for g in rec.gaps)
+
+
+def test_readings_the_source_leaves_open_are_said(plan: Plan) -> None:
+    first = plan.actions()["1.2.1"][1]
+    assert any("the end of action 1.2 itself" in g for g in first.gaps)
+    kpi_54 = plan.kpis()["54"][1]
+    assert any("exactly 10% shows as met" in g for g in kpi_54.gaps)
+    assert any("six columns where the table has seven" in g for g in plan.recommendation("1").gaps)
+    assert any("placements Timeliness" in g for g in plan.recommendation("6").gaps)
+    rec_9 = " ".join(plan.recommendation("9").gaps)
+    assert "next two pages" in rec_9 and "three later pages" not in rec_9
+
+
+@pytest.mark.parametrize("ref", ["1.3.6", "1.3.7", "1.3.8", "8.2.2", "11.8", "11.9"])
+def test_a_row_continued_on_the_next_page_is_not_said_to_have_no_lead(plan: Plan, ref: str) -> None:
+    (gap,) = plan.actions()[ref][1].gaps
+    assert gap.startswith("No due date or lead recorded. This action is on the next page")
+    assert "looks like the continuation of the row" in gap
+
+
+def test_leads_joined_by_a_slash_are_split_everywhere(plan: Plan) -> None:
+    for _, action in plan.actions().values():
+        for lead in action.leads:
+            assert "/" not in lead, (action.ref, lead)
+    assert plan.actions()["2.2"][1].leads == ["Learning and development", "PSW"]
+    assert plan.actions()["2.1.0"][1].leads == ["Jon Brydon", "Anne Marie Dodds", "Amanda Radley"]
+
+
+def test_the_transcribers_readings_are_marked_as_such(plan: Plan) -> None:
+    for abbr in ("NIMT", "MOMO", "PA", "HoS / HOS", "D&B"):
+        assert "not spelt out in the plan" in plan.glossary[abbr], abbr
+    assert any("transcriber's assignment" in g for g in plan.gaps)
+
+
+@pytest.mark.parametrize(("a", "b"), [("8.2.1", "11.5"), ("9.7.1", "4.2")])
+def test_the_workstream_rule_is_applied_evenly(plan: Plan, a: str, b: str) -> None:
+    # Both dashboards are tools (Service Design); both escalation processes are
+    # quality assurance (Practice and Standards).
+    assert plan.actions()[a][1].workstream == plan.actions()[b][1].workstream
