@@ -120,6 +120,24 @@ def test_lower_is_better_rag() -> None:
     assert kpi_rag(k, 16.0, t, RULES)[0] == "red"
 
 
+def test_a_less_than_target_is_not_met_by_a_value_on_it() -> None:
+    # KPI 54: "Vacancy gap to be less than 10%".
+    k = kpi(id="54", direction="lower", target={"value": 10, "strict": True})
+    t = target_at(k, P("2020-03"))
+    assert kpi_rag(k, 9.9, t, RULES)[0] == "green"
+    assert kpi_rag(k, 10.0, t, RULES) == (
+        "amber",
+        "Amber: 10% vs target 10%, on it but not below it",
+    )
+    at_most = kpi(id="54", direction="lower", target={"value": 10})
+    assert kpi_rag(at_most, 10.0, target_at(at_most, P("2020-03")), RULES)[0] == "green"
+
+
+def test_strict_needs_a_target_value() -> None:
+    with pytest.raises(ValueError, match="'strict: true' needs a target value"):
+        kpi(target={"tbc": True, "strict": True})
+
+
 def test_relative_tolerance_and_override_for_counts() -> None:
     k = kpi(id="36", unit="count", target={"value": 20})
     t = target_at(k, P("2019-10"))

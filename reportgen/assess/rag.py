@@ -46,6 +46,12 @@ def shortfall(kpi: Kpi, value: float, target: float) -> float:
     return target - value
 
 
+def _strict(kpi: Kpi, target: TargetAt) -> bool:
+    """Whether this month's target is the plan's final one, worded 'less than' or 'more than'."""
+    final = kpi.target
+    return final is not None and final.strict and target.kind == "final"
+
+
 def kpi_rag(kpi: Kpi, value: float | None, target: TargetAt, rules: RagRules) -> tuple[Status, str]:
     """Status and a one-line reason.
 
@@ -61,6 +67,9 @@ def kpi_rag(kpi: Kpi, value: float | None, target: TargetAt, rules: RagRules) ->
     if kpi.direction == "neither":
         return "grey", f"No target direction: {shown} vs {target.label}"
     gap = shortfall(kpi, value, target.value)
+    if abs(gap) <= 1e-9 and _strict(kpi, target):
+        side = "below" if kpi.direction == "lower" else "above"
+        return "amber", f"Amber: {shown} vs {target.label}, on it but not {side} it"
     if gap <= 1e-9:
         return "green", f"Green: {shown} vs {target.label}, met"
     words = gap_words(gap, kpi.unit, kpi.decimals, kpi.direction)

@@ -115,6 +115,8 @@ class Target(Strict):
     """Month the target should be met; omitted when the plan gives no date."""
     tbc: bool = False
     """True where the plan says the target is to be confirmed."""
+    strict: bool = False
+    """True where the plan says 'less than' or 'more than': a value on the target is not met."""
     as_written: str | None = Field(default=None, description="The target as the plan words it.")
 
     @model_validator(mode="after")
@@ -123,6 +125,8 @@ class Target(Strict):
             raise ValueError("a target is either 'tbc: true' or has a value, not both")
         if not self.tbc and self.value is None:
             raise ValueError("give the target a value, or mark it 'tbc: true'")
+        if self.strict and self.value is None:
+            raise ValueError("'strict: true' needs a target value to be strictly below or above")
         return self
 
 
