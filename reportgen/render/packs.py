@@ -147,8 +147,9 @@ def rule_text(assessment: Assessment) -> tuple[str, ...]:
     return (
         f"KPI green: on or better than the target for the month (the straight-line trajectory "
         f"between interim targets); better than it where the plan says 'less than' or 'more "
-        f"than', so a value exactly on such a target is amber. Amber: short by at most {rag.amber_points:g} percentage "
-        f"points (percent KPIs) or {rag.amber_relative:.0%} of the target (others), unless "
+        f"than', so a value exactly on such a target is amber. Amber: short by at most "
+        f"{rag.amber_points:g} percentage points (percent KPIs) or {rag.amber_relative:.0%} "
+        f"of the target (others), unless "
         f"the KPI sets its own tolerance. Red: further short. No target: TBC, audit-judged or "
         f"no numeric target. No data: nothing reported for the month.",
         f"Recommendation red: at least {ru.red_if_red_kpi_share:.0%} of judged KPIs red, an "
