@@ -143,7 +143,7 @@ def validate(project: Path, period: Period | None, strict: bool) -> None:
 
     Exits 0 when there are no errors (and, with --strict, no warnings), else 1.
     """
-    from reportgen.load.project import check_project, describe
+    from reportgen.load.project import INPUTS, WITHOUT_PLAN, check_project, describe
 
     started = time.perf_counter()
     loaded, problems, period = check_project(project, period=period)
@@ -155,7 +155,12 @@ def validate(project: Path, period: Period | None, strict: bool) -> None:
     failed = errors > 0 or (strict and warnings > 0)
     verdict = "inputs invalid" if failed else "inputs valid"
     month = f" for {period}" if period is not None else ""
-    what = describe(loaded) if loaded is not None else "the plan could not be read"
+    if loaded is not None:
+        what = describe(loaded)
+    elif (project / INPUTS).is_dir():
+        what = WITHOUT_PLAN
+    else:
+        what = "nothing was checked"
     elapsed = time.perf_counter() - started
     click.echo(
         f"{verdict}{month}: {what}; {_count(errors, 'error')}, "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -24,6 +25,9 @@ class Problem:
     field: str | None
     message: str
     severity: Severity = "error"
+    about: str | None = dataclass_field(default=None, compare=False)
+    """What the problem concerns beyond its field (see :func:`concerning`), so a
+    warning that only follows from an error can be dropped."""
 
     def __str__(self) -> str:
         where = self.path
@@ -66,6 +70,23 @@ def os_error_message(exc: OSError) -> str:
 
 def _sort_key(p: Problem) -> tuple[str, int, int, str]:
     return (p.path, p.line or 0, p.column or 0, p.message)
+
+
+def concerning(thing: str, period: object) -> str:
+    """The ``about`` of a problem: ``action 1.2 in 2020-03``, ``KPI 6 in 2020-03``."""
+    return f"{thing} in {period}"
+
+
+def without_knock_on(problems: Iterable[Problem]) -> list[Problem]:
+    """Drop warnings about something an error already reports.
+
+    A row rejected for a bad status leaves its action with "no update for
+    2020-03"; that warning only repeats the error in misleading words. A
+    warning goes when an error concerns the same thing in the same month.
+    """
+    problems = list(problems)
+    covered = {p.about for p in problems if p.is_error and p.about}
+    return [p for p in problems if p.is_error or p.about not in covered]
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -61,3 +61,16 @@ def test_bad_as_of_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["assess", "-p", str(root), "--as-of", "next week"])
     assert result.exit_code == 2
     assert "use YYYY-MM-DD or 'today'" in result.output
+
+
+def test_assess_with_bad_inputs_says_what_to_do_not_that_nothing_was_written(
+    tmp_path: Path,
+) -> None:
+    root = write_project(tmp_path / "p")
+    (root / "inputs/updates/2019-10.csv").write_text("ref,status\n1.1,in progress\n")
+    result = CliRunner().invoke(main, ["assess", "-p", str(root), "--period", "2019-10"])
+    assert result.exit_code == 1
+    assert "inputs/updates/2019-10.csv:2: status: unknown status 'in progress'" in result.output
+    assert "reportgen: 1 error in the inputs; fix them and run again" in result.output
+    assert "nothing was written" not in result.output
+    assert "add a row for 1.1" not in result.output  # no knock-on warning from that row

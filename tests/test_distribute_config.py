@@ -82,8 +82,8 @@ def test_not_a_mapping_bad_yaml_missing_file_and_nobody(tmp_path: Path) -> None:
     ]
     path = write_yaml(tmp_path, "mail: {host: x\n")
     assert problems(path) == [
-        "inputs/distribution.yaml:2:1: invalid YAML: while parsing a flow mapping expected ',' "
-        "or '}', but got '<stream end>'"
+        "inputs/distribution.yaml:1: invalid YAML: the '{' on this line is not closed with "
+        "'}', or a value inside { ... } contains a comma or colon; close it or quote the value"
     ]
     assert problems(tmp_path / "nope.yaml") == ["inputs/distribution.yaml: file not found"]
     path = write_yaml(tmp_path, "mail: {host: x, sender: a@example.org}\nrecipients: []\n")

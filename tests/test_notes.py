@@ -85,8 +85,11 @@ def test_yaml_syntax_error_is_located_in_the_md_file(plan: Plan) -> None:
     assert loaded is None
     assert len(problems) == 1
     assert problems[0].path == SHOWN
-    assert problems[0].line == 4  # the parser notices at the next line of the .md file
-    assert problems[0].message.startswith("invalid YAML:")
+    assert problems[0].line == 3  # where the '[' opens, in the .md file's numbering
+    assert problems[0].message == (
+        "invalid YAML: the '[' on this line is not closed with ']', or a value inside "
+        "[ ... ] contains a comma or colon; close it or quote the value"
+    )
 
 
 def test_override_without_reason_is_rejected(plan: Plan) -> None:

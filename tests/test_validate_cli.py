@@ -45,9 +45,8 @@ def test_errors_are_listed_then_summarised_and_exit_1(tmp_path: Path) -> None:
     code, lines = run("--project", str(root))
     assert code == 1
     # Sorted by file then line, as an editor lists them; the summary comes last.
+    # Action 1.1's row is an error, so no "there is no update" warning repeats it.
     assert lines[:-1] == [
-        "inputs/updates/2019-10.csv: action 1.1: warning: due date 2019-06 has passed and "
-        "there is no update for 2019-10; add a row for 1.1 to inputs/updates/2019-10.csv",
         "inputs/updates/2019-10.csv: action 2.1: warning: due date 2019-09 has passed and "
         "there is no update for 2019-10; add a row for 2.1 to inputs/updates/2019-10.csv",
         "inputs/updates/2019-10.csv:2: status: unknown status 'done'; use one of: "
@@ -58,7 +57,7 @@ def test_errors_are_listed_then_summarised_and_exit_1(tmp_path: Path) -> None:
     m = SUMMARY.match(lines[-1])
     assert m, lines[-1]
     assert m["verdict"] == "invalid"
-    assert (m["errors"], m["warnings"]) == ("2", "2")
+    assert (m["errors"], m["warnings"]) == ("2", "1")
 
 
 def test_warnings_pass_unless_strict(tmp_path: Path) -> None:
@@ -108,7 +107,51 @@ def test_unreadable_plan(tmp_path: Path) -> None:
     assert code == 1
     assert "inputs/plan.yaml:1: organisation: required field is missing" in lines
     m = SUMMARY.match(lines[-1])
-    assert m and m["what"] == "the plan could not be read" and m["period"] is None
+    assert m and m["period"] is None
+    assert m["what"] == (
+        "inputs/plan.yaml could not be read, so KPI ids, action refs, recommendation numbers, "
+        "units and the plan's months were not checked in the other files; fix the plan and "
+        "run again to check those"
+    )
+
+
+def test_a_broken_plan_does_not_hide_the_other_files_problems(tmp_path: Path) -> None:
+    # Five mistakes in five files: one run lists all of them, not one round each.
+    root = tmp_path / "p"
+    assert CliRunner().invoke(main, ["new", str(root)]).exit_code == 0
+    edits = {
+        "inputs/plan.yaml": (
+            "organisation: Example County Council",
+            "organisation: Example\n  oops: x",
+        ),
+        "inputs/kpis/kpis.csv": ("2,2025-04,41,,,", "2,2025-04,4l,,,"),
+        "inputs/updates/2025-06.csv": ("2.2,on track,", "2.2,in progress,"),
+        "inputs/notes/2025-06/rec-01.md": ("date: 2025-07-03", "date: 2025-07-33"),
+        "inputs/distribution.yaml": ("port: 587", "port: lots"),
+    }
+    for name, (old, new) in edits.items():
+        path = root / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, name
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    code, lines = run("--project", str(root))
+    assert code == 1
+    assert lines[0].startswith("inputs/distribution.yaml:10: mail.port: ")
+    assert lines[1:-1] == [
+        "inputs/kpis/kpis.csv:5: value: '4l' is not a number; write a number such as 85, 85.5, "
+        "1,234 or 85% (leave the cell blank if there is no value)",
+        "inputs/notes/2025-06/rec-01.md:5: date: must be a date as YYYY-MM-DD "
+        "(e.g. 2019-11-28), got '2025-07-33'",
+        "inputs/plan.yaml:15: invalid YAML: this line is indented 2 spaces, more than the line "
+        "above (0 spaces), so it reads as part of that line's value; indent it exactly like "
+        "the key it belongs with",
+        "inputs/updates/2025-06.csv:5: status: unknown status 'in progress'; use one of: "
+        "not started, on track, at risk, off track, complete, blocked",
+    ]
+    m = SUMMARY.match(lines[-1])
+    assert m, lines[-1]
+    assert m["what"].startswith("inputs/plan.yaml could not be read, so KPI ids, action refs")
+    assert (m["errors"], m["warnings"]) == ("5", "0")
 
 
 @pytest.mark.skipif(

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from reportgen.errors import Problem, Severity
+from reportgen.errors import Problem, Severity, concerning
 from reportgen.load.parsing import ParsedNumber, clean_text, is_missing, parse_number, parse_period
 from reportgen.load.plan import Kpi, Plan
 from reportgen.load.records import DataPoint, Source
@@ -78,7 +78,8 @@ class _Checker:
     """Turns cells into data points for one file, collecting problems as it goes."""
 
     display: str
-    plan: Plan
+    plan: Plan | None
+    """None when the plan could not be read: only what needs no plan is checked."""
     table: Table
     kpis: dict[str, Kpi] = field(init=False)
     problems: list[Problem] = field(default_factory=list)
@@ -86,7 +87,15 @@ class _Checker:
     seen: dict[tuple[str, Period, str], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.kpis = {kid: k for kid, (_, k) in self.plan.kpis().items()}
+        self.kpis = {} if self.plan is None else {k: v for k, (_, v) in self.plan.kpis().items()}
+
+    def kpi(self, ref: str) -> Kpi | None:
+        """The plan's KPI ``ref``; without a plan, a stand-in with no unit to check against."""
+        if self.plan is None:
+            return Kpi.model_construct(
+                id=ref, title=ref, measure="quantitative", unit=None, as_written=ref
+            )
+        return self.kpis.get(ref)
 
     def add(
         self, line: int | None, name: str | None, message: str, severity: Severity = "error"
@@ -147,7 +156,7 @@ class _Checker:
         except ValueError as exc:
             self.add(row.line, col.name, str(exc))
             return None
-        if not self.plan.start <= period <= self.plan.end:
+        if self.plan is not None and not self.plan.start <= period <= self.plan.end:
             self.add(
                 row.line,
                 col.name,
@@ -169,6 +178,25 @@ class _Checker:
         note: str | None = None,
     ) -> None:
         """Check one value (and its fraction) and keep it if nothing is wrong."""
+        start = len(self.problems)
+        self._point(row, kpi, period, value_col, numerator_col, denominator_col, team, note)
+        if period is not None:  # "no data for this month" would only repeat these errors
+            about = concerning(f"KPI {kpi.id}", period)
+            self.problems[start:] = [
+                replace(p, about=about) if p.is_error else p for p in self.problems[start:]
+            ]
+
+    def _point(
+        self,
+        row: Row,
+        kpi: Kpi,
+        period: Period | None,
+        value_col: _Col,
+        numerator_col: _Col | None,
+        denominator_col: _Col | None,
+        team: str | None,
+        note: str | None,
+    ) -> None:
         value = self.number(row, value_col)
         numerator = self.number(row, numerator_col)
         denominator = self.number(row, denominator_col)
@@ -232,6 +260,8 @@ class _Checker:
         )
 
     def check_value(self, row: Row, kpi: Kpi, col: _Col, value: ParsedNumber) -> bool:
+        if self.plan is None:  # the unit is the plan's to say
+            return True
         if value.percent_sign and kpi.unit != "percent":
             self.add(
                 row.line,
@@ -297,6 +327,8 @@ class _Checker:
     def check_consistent(
         self, row: Row, kpi: Kpi, col: _Col, value: float, numerator: float, denominator: float
     ) -> bool:
+        if self.plan is None:  # a percent or a ratio: the plan's to say
+            return True
         if kpi.unit == "percent":
             expected = numerator / denominator * 100
             off = abs(value - expected) > CONSISTENCY_POINTS
@@ -317,6 +349,8 @@ class _Checker:
 
     def warn_fractions(self) -> None:
         """Flag percent KPIs whose values all look like fractions (0.85 for 85%)."""
+        if self.plan is None:
+            return
         by_kpi: dict[str, list[DataPoint]] = {}
         for p in self.points:
             by_kpi.setdefault(p.kpi, []).append(p)
@@ -380,7 +414,7 @@ def _load_long(check: _Checker, cols: dict[str, _Col]) -> None:
             )
         else:
             ref = kpi_ref(kpi_text)
-            kpi = check.kpis.get(ref) if ref else None
+            kpi = check.kpi(ref) if ref else None
             if kpi is None:
                 check.add(row.line, kpi_col.name, check.unknown_kpi(kpi_text))
             elif kpi.measure != "quantitative":
@@ -437,7 +471,7 @@ def _wide_columns(check: _Checker, cols: dict[str, _Col]) -> list[tuple[_Col, Kp
                 "warning",
             )
             continue
-        kpi = check.kpis.get(ref)
+        kpi = check.kpi(ref)
         if kpi is None:
             check.add(line, name, check.unknown_kpi(name) + "; the column was not read")
         elif kpi.id in first:
@@ -507,10 +541,14 @@ def _header_problems(check: _Checker, cols: dict[str, _Col]) -> str | None:
     return "long"
 
 
-def load_kpi_file(path: Path, display: str, plan: Plan) -> tuple[list[DataPoint], list[Problem]]:
+def load_kpi_file(
+    path: Path, display: str, plan: Plan | None
+) -> tuple[list[DataPoint], list[Problem]]:
     """Read one KPI data file; return every value that passed and every problem found.
 
-    Never raises for bad input. Values with a problem are left out; the
+    Never raises for bad input. With no plan (it could not be read), the file's
+    shape, months, numbers and duplicates are still checked; KPI ids, units
+    and the plan's date range are not. Values with a problem are left out; the
     caller decides (by the problems' severity) whether the run can go on.
     """
     table, problems = read_table(path, display)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, get_args
 
-from reportgen.errors import Problem, Severity
+from reportgen.errors import Problem, Severity, concerning
 from reportgen.load.asks import ASK_KEYS, check_asks
 from reportgen.load.inside import path_problem
 from reportgen.load.limits import MAX_NOTE_CHARS
@@ -62,11 +63,15 @@ def _rec_ref(value: Any) -> str | None:
 def parse_note(
     text: str,
     display: str,
-    plan: Plan,
+    plan: Plan | None,
     folder_period: Period | None = None,
     file_ref: str | None = None,
 ) -> tuple[Note | None, list[Problem]]:
-    """Check one note's text; ``folder_period``/``file_ref`` come from its path."""
+    """Check one note's text; ``folder_period``/``file_ref`` come from its path.
+
+    With no plan (it could not be read) the front matter is still checked;
+    only the recommendation's existence and the plan's date range are not.
+    """
     problems: list[Problem] = []
 
     def err(line: int | None, field: str | None, message: str) -> None:
@@ -170,16 +175,16 @@ def _text(data: dict[Any, Any], key: str, bad: Any) -> str | None:
 
 
 def _check_recommendation(
-    data: dict[Any, Any], source: YamlSource, plan: Plan, file_ref: str | None, bad: Any
+    data: dict[Any, Any], source: YamlSource, plan: Plan | None, file_ref: str | None, bad: Any
 ) -> str | None:
     raw = data.get("recommendation")
     if raw is None:
         return None
-    refs = [r.ref for r in plan.recommendations]
     ref = _rec_ref(raw)
     if ref is None:
         bad("recommendation", f"must be a recommendation number such as 3, got {raw!r}")
         return None
+    refs = [r.ref for r in plan.recommendations] if plan is not None else [ref]
     if ref not in refs:
         bad(
             "recommendation",
@@ -197,7 +202,7 @@ def _check_recommendation(
 
 
 def _check_period(
-    data: dict[Any, Any], folder_period: Period | None, plan: Plan, bad: Any
+    data: dict[Any, Any], folder_period: Period | None, plan: Plan | None, bad: Any
 ) -> Period | None:
     raw = data.get("period")
     if raw is None:
@@ -214,7 +219,7 @@ def _check_period(
             "move the note to the right month's folder or correct the period",
         )
         return None
-    if not plan.start <= period <= plan.end:
+    if plan is not None and not plan.start <= period <= plan.end:
         bad("period", f"{period} is outside the plan ({plan.start} to {plan.end})")
         return None
     return period
@@ -259,7 +264,7 @@ def _check_rag(
 
 
 def load_note_file(
-    path: Path, display: str, plan: Plan, folder_period: Period | None = None
+    path: Path, display: str, plan: Plan | None, folder_period: Period | None = None
 ) -> tuple[Note | None, list[Problem]]:
     """Read and check one note file; never raises for bad input.
 
@@ -281,7 +286,7 @@ def load_note_file(
 
 
 def load_notes(
-    notes_dir: Path, display_dir: str, plan: Plan, *, root: Path | None = None
+    notes_dir: Path, display_dir: str, plan: Plan | None, *, root: Path | None = None
 ) -> tuple[list[Note], list[Problem], list[Path]]:
     """Every note under ``notes_dir``, with problems and the files read.
 
@@ -330,7 +335,8 @@ def load_notes(
                 continue
             if path.is_dir():
                 continue
-            if not NOTE_NAME.match(path.name):
+            named = NOTE_NAME.match(path.name)
+            if not named:
                 problems.append(
                     Problem.whole_file(
                         display,
@@ -341,6 +347,9 @@ def load_notes(
                 continue
             read.append(path)
             note, found = load_note_file(path, display, plan, folder_period)
+            if note is None:  # "no note this month" would only repeat these errors
+                about = concerning(f"recommendation {int(named.group(1))}", folder_period)
+                found = [replace(p, about=about) if p.is_error else p for p in found]
             problems.extend(found)
             if note is None:
                 continue

@@ -13,7 +13,14 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
-from reportgen.errors import InputError, Problem, ReportgenError, sort_problems
+from reportgen.errors import (
+    InputError,
+    Problem,
+    ReportgenError,
+    concerning,
+    sort_problems,
+    without_knock_on,
+)
 from reportgen.load.inside import path_problem
 from reportgen.load.kpidata import load_kpi_file
 from reportgen.load.notes import load_notes, note_path_for
@@ -27,6 +34,13 @@ PLAN = f"{INPUTS}/plan.yaml"
 KPIS = f"{INPUTS}/kpis"
 UPDATES = f"{INPUTS}/updates"
 NOTES = f"{INPUTS}/notes"
+
+WITHOUT_PLAN = (
+    "inputs/plan.yaml could not be read, so KPI ids, action refs, recommendation numbers, "
+    "units and the plan's months were not checked in the other files; fix the plan and "
+    "run again to check those"
+)
+"""What ``validate`` says it could not check when the plan is unusable."""
 
 KPI_SUFFIXES = frozenset({".csv", ".xlsx", ".xlsm", ".xls"})
 """Files in inputs/kpis/ that are loaded (.xls only to explain that it must be resaved)."""
@@ -70,18 +84,20 @@ def load_project(
             return None, [refused]
     plan_path = root / PLAN
     if not plan_path.is_file():
-        return None, [
+        problems = [
             Problem.whole_file(
                 PLAN,
                 "file not found; every project needs its plan in inputs/plan.yaml "
                 "('reportgen new DIR' writes a commented example)",
             )
         ]
-    plan, problems = load_plan(plan_path, PLAN)
-    if plan is None:
-        return None, sort_problems(problems)
+        plan = None
+    else:
+        plan, problems = load_plan(plan_path, PLAN)
     read: list[Path] = [plan_path]
 
+    # Without a plan the other files are still checked for everything that
+    # does not need it, so one run lists every problem (see WITHOUT_PLAN).
     points, kpi_problems, kpi_files = _load_kpis(root, plan)
     problems.extend(kpi_problems)
     read.extend(kpi_files)
@@ -91,6 +107,8 @@ def load_project(
     notes, more, files = load_notes(root / NOTES, NOTES, plan, root=root)
     problems.extend(more)
     read.extend(files)
+    if plan is None:
+        return None, without_knock_on(sort_problems(problems))
 
     if period is not None:
         problems.extend(period_warnings(plan, points, updates, notes, period, root))
@@ -104,7 +122,7 @@ def load_project(
         inputs=sorted(
             (InputFile(_display(root, p), _sha256(p)) for p in read), key=lambda f: f.path
         ),
-        problems=sort_problems(problems),
+        problems=without_knock_on(sort_problems(problems)),
     )
     return project, project.problems
 
@@ -117,7 +135,7 @@ def read_project(root: Path, *, period: Period | None = None) -> Project:
     return project
 
 
-def _load_kpis(root: Path, plan: Plan) -> tuple[list[DataPoint], list[Problem], list[Path]]:
+def _load_kpis(root: Path, plan: Plan | None) -> tuple[list[DataPoint], list[Problem], list[Path]]:
     points: list[DataPoint] = []
     problems: list[Problem] = []
     read: list[Path] = []
@@ -220,6 +238,7 @@ def period_warnings(
                     f"recommendation {rec.ref}",
                     f"no note for {period}; add {note_path_for(NOTES, period, rec.ref)}",
                     "warning",
+                    about=concerning(f"recommendation {rec.ref}", period),
                 )
             )
     out.extend(_action_warnings(plan, updates, period, root))
@@ -265,7 +284,13 @@ def _kpi_warnings(plan: Plan, points: list[DataPoint], period: Period) -> list[P
                 message = f"no data for {period}; the latest value is for {latest.period}"
             out.append(
                 Problem(
-                    latest.source.path or KPIS, latest.source.line, None, field, message, "warning"
+                    latest.source.path or KPIS,
+                    latest.source.line,
+                    None,
+                    field,
+                    message,
+                    "warning",
+                    about=concerning(field, period),
                 )
             )
     return out
@@ -301,6 +326,7 @@ def _action_warnings(
                 f"{which} {due} has passed and there is no update for {period}; "
                 f"add a row for {ref} to {target}",
                 "warning",
+                about=concerning(f"action {ref}", period),
             )
         )
     return out
@@ -338,7 +364,7 @@ def check_project(
             extra = period_warnings(
                 project.plan, project.points, project.updates, project.notes, period, root
             )
-            project.problems = sort_problems([*project.problems, *extra])
+            project.problems = without_knock_on(sort_problems([*project.problems, *extra]))
             problems = project.problems
     return project, problems, period
 

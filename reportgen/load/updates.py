@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from reportgen.errors import Problem, Severity
+from reportgen.errors import Problem, Severity, concerning
 from reportgen.load.inside import path_problem
 from reportgen.load.notes import closest
 from reportgen.load.parsing import clean_text, is_missing, parse_date, parse_number, parse_period
@@ -137,13 +137,13 @@ def _optional(c: _Cell, parse: Callable[[Any], T], bad: Callable[[_Cell, str], N
 
 
 def parse_updates(
-    table: Table, display: str, plan: Plan, period: Period
+    table: Table, display: str, plan: Plan | None, period: Period
 ) -> tuple[list[ActionUpdate], list[Problem]]:
-    """Check every row of an updates table for ``period``."""
+    """Check every row of an updates table for ``period`` (without a plan, any ref goes)."""
     columns, problems = _columns(table, display)
     if any(p.is_error for p in problems):
         return [], problems
-    by_ref = {ref.rstrip("."): ref for ref in plan.actions()}
+    by_ref = {ref.rstrip("."): ref for ref in plan.actions()} if plan is not None else None
     updates: list[ActionUpdate] = []
     first_line: dict[str, int] = {}
 
@@ -169,17 +169,18 @@ def parse_updates(
             )
 
         errors_before = sum(p.is_error for p in problems)
+        row_start = len(problems)
         ref_cell = cell("ref")
         ref_text = clean_text(ref_cell.raw)
         ref: str | None = None
         if ref_text is None:
             bad(ref_cell, "the action ref is blank; write the plan's ref, e.g. 1.2")
         else:
-            ref = by_ref.get(ref_text.rstrip("."))
+            ref = by_ref.get(ref_text.rstrip(".")) if by_ref is not None else ref_text
             if ref is None:
                 bad(
                     ref_cell,
-                    f"unknown action {ref_text!r}{closest(ref_text, list(by_ref))}; "
+                    f"unknown action {ref_text!r}{closest(ref_text, list(by_ref or ()))}; "
                     "use a ref from the plan's actions",
                 )
             elif ref in first_line:
@@ -243,6 +244,9 @@ def parse_updates(
 
         comment = clean_text(cell("comment").raw)
         if sum(p.is_error for p in problems) > errors_before:
+            if ref is not None:  # its "no update this month" warning would only repeat this
+                about = concerning(f"action {ref}", period)
+                problems[row_start:] = [replace(p, about=about) for p in problems[row_start:]]
             continue
         assert ref is not None and status is not None
         updates.append(
@@ -261,7 +265,7 @@ def parse_updates(
 
 
 def load_update_file(
-    path: Path, display: str, plan: Plan
+    path: Path, display: str, plan: Plan | None
 ) -> tuple[list[ActionUpdate], list[Problem]]:
     """Read and check one ``YYYY-MM.csv``; never raises for bad input."""
     period = update_period(path.name)
@@ -272,7 +276,7 @@ def load_update_file(
                 "not read: update files are named for their month, e.g. 2019-11.csv",
             )
         ]
-    if not plan.start <= period <= plan.end:
+    if plan is not None and not plan.start <= period <= plan.end:
         return [], [
             Problem(
                 display,
@@ -300,7 +304,7 @@ def load_update_file(
 
 
 def load_updates(
-    updates_dir: Path, display_dir: str, plan: Plan, *, root: Path | None = None
+    updates_dir: Path, display_dir: str, plan: Plan | None, *, root: Path | None = None
 ) -> tuple[list[ActionUpdate], list[Problem], list[Path]]:
     """Every updates file in ``updates_dir``, with problems and the files read.
 

@@ -24,6 +24,7 @@ from reportgen.load.limits import (
     MAX_YAML_VALUES,
     file_too_big,
 )
+from reportgen.load.yamlwords import explain
 
 Loc = tuple[str | int, ...]
 
@@ -243,11 +244,10 @@ def parse_yaml(
             )
         ]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        col = mark.column + 1 if mark else None
-        what = " ".join(x for x in (exc.context, exc.problem) if x)
-        return None, [Problem(display, line, col, None, f"invalid YAML: {what}")]
+        said = explain(exc, text)
+        return None, [
+            Problem(display, said.line, said.column, None, f"invalid YAML: {said.message}")
+        ]
     except yaml.YAMLError as exc:
         return None, [Problem.whole_file(display, f"invalid YAML: {exc}")]
     positions: dict[Loc, tuple[int, int]] = {}
