@@ -52,22 +52,20 @@ def test_every_kind_of_error_is_reported_together_with_its_line(tmp_path: Path) 
         "        interim_targets:\n"  # 29
         "          - {value: 70, by: 2020-06}\n"  # 30  after the final target
     )
-    found = {(p.line, p.field): p.message for p in problems_for(tmp_path, text)}
-    assert all(p.path == "inputs/plan.yaml" for p in problems_for(tmp_path, text))
-    assert found[(11, "recommendations[0].colour")].startswith("unknown key")
-    assert (
-        "unknown workstream 'workforce'; use one of: practice"
-        in found[(15, "recommendations[0].actions[0].workstream")]
-    )
-    assert found[(17, "recommendations[0].actions[1].ref")] == (
-        "duplicate action ref '1.1' (first defined on line 13)"
-    )
-    assert "YYYY-MM" in found[(21, "recommendations[0].actions[1].due")]
-    assert "'Nov 2019'" in found[(21, "recommendations[0].actions[1].due")]
-    assert found[(30, "recommendations[0].kpis[0].interim_targets[0].by")] == (
-        "interim target date 2020-06 is after the final target date 2020-03; "
-        "an interim target must come before the final one"
-    )
+    # Located by the plan's own references, counted as the plan counts them.
+    assert [str(p) for p in problems_for(tmp_path, text)] == [
+        "inputs/plan.yaml:11: recommendation 1: colour: unknown key; check the spelling "
+        "against 'reportgen docs plan'",
+        "inputs/plan.yaml:15: recommendation 1, action 1.1: workstream (id of the workstream "
+        "that delivers it): unknown workstream 'workforce'; use one of: practice",
+        "inputs/plan.yaml:17: recommendation 1, action 1.1: ref (action reference, e.g. "
+        "2.1.3): duplicate action ref '1.1' (first defined on line 13)",
+        "inputs/plan.yaml:21: recommendation 1, action 1.1: due: expected a month as YYYY-MM, "
+        "got 'Nov 2019'",
+        "inputs/plan.yaml:30: recommendation 1, KPI 42, interim target 1: by (month it should "
+        "be met): interim target date 2020-06 is after the final target date 2020-03; an "
+        "interim target must come before the final one",
+    ]
 
 
 def test_wrong_types_and_missing_fields(tmp_path: Path) -> None:
@@ -82,10 +80,37 @@ def test_wrong_types_and_missing_fields(tmp_path: Path) -> None:
         "        target: {value: ninety}\n"  # line 14
         "        tolerance: -1\n"  # line 15
     )
-    found = {(p.line, p.field): p.message for p in problems_for(tmp_path, text)}
-    assert found[(1, "title")] == "required field is missing"
-    assert "valid number" in found[(14, "recommendations[0].kpis[0].target.value")]
-    assert "greater than or equal to 0" in found[(15, "recommendations[0].kpis[0].tolerance")]
+    assert [str(p) for p in problems_for(tmp_path, text)] == [
+        "inputs/plan.yaml:1: title: required field is missing",
+        "inputs/plan.yaml:14: recommendation 2, KPI 12: target.value (numeric target): Input "
+        "should be a valid number, unable to parse string as a number (got 'ninety')",
+        "inputs/plan.yaml:15: recommendation 2, KPI 12: tolerance (amber band for this KPI, "
+        "overriding rag.amber_points): Input should be greater than or equal to 0 (got -1)",
+    ]
+
+
+def test_a_missing_field_is_named_by_the_plans_references_and_explained(
+    tmp_path: Path,
+) -> None:
+    text = GOOD_HEAD + (
+        "recommendations:\n"
+        '  - ref: "1"\n'
+        "    title: A\n"
+        '  - ref: "2"\n'
+        "    title: B\n"
+        "    kpis:\n"
+        '      - id: "5"\n'
+        "        title: X\n"
+        "        unit: count\n"
+        "        as_written: x\n"
+        '      - id: "6"\n'  # line 18: recommendations[1].kpis[1], without as_written
+        "        title: Y\n"
+        "        unit: count\n"
+    )
+    assert [str(p) for p in problems_for(tmp_path, text)] == [
+        "inputs/plan.yaml:18: recommendation 2, KPI 6: as_written (the KPI's text exactly as "
+        "the plan gives it) is missing; add it"
+    ]
 
 
 def test_yaml_syntax_error_has_line_and_column(tmp_path: Path) -> None:
@@ -113,11 +138,12 @@ def test_tbc_and_value_conflict_and_percent_range(tmp_path: Path) -> None:
         "        as_written: x\n"
         "        target: {value: 120, tbc: true}\n"  # line 15
     )
-    found = {(p.line, p.field): p.message for p in problems_for(tmp_path, text)}
-    assert "either 'tbc: true' or has a value" in found[(15, "recommendations[0].kpis[0].target")]
-    assert found[(15, "recommendations[0].kpis[0].target.value")] == (
-        "percent target 120 is outside 0-100"
-    )
+    assert [str(p) for p in problems_for(tmp_path, text)] == [
+        "inputs/plan.yaml:15: recommendation 4, KPI 28: target (final target): a target is "
+        "either 'tbc: true' or has a value, not both",
+        "inputs/plan.yaml:15: recommendation 4, KPI 28: target.value (numeric target): percent "
+        "target 120 is outside 0-100",
+    ]
 
 
 def test_a_limits_recalculation_needs_its_reason(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from reportgen.errors import InputError, Problem
-from reportgen.load.yamlsource import Loc, YamlSource, load_yaml, pydantic_problems
+from reportgen.load.yamlsource import Loc, Names, YamlSource, load_yaml, pydantic_problems
 from reportgen.periods import Period
 from reportgen.reference import hint
 
@@ -526,8 +526,51 @@ def _check_kpi(kpi: dict[str, Any], loc: Loc, source: YamlSource) -> list[Proble
     return problems
 
 
+def describe_field(loc: Loc) -> str | None:
+    """What the field at ``loc`` means, from its docstring in the schema (for messages)."""
+    model: type[BaseModel] | None = Plan
+    info = None
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if model is None or part not in model.model_fields:
+            return None
+        info = model.model_fields[part]
+        model = _inner_model(info.annotation)
+    if info is None or not info.description:
+        return None
+    text = info.description.strip().split("\n")[0].split(";")[0].rstrip(".")
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    """The model inside ``list[Kpi]``, ``Target | None`` and the like."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+PLAN_NAMES = Names(
+    items={
+        "recommendations": ("recommendation", "ref"),
+        "actions": ("action", "ref"),
+        "kpis": ("KPI", "id"),
+        "workstreams": ("workstream", "id"),
+        "interim_targets": ("interim target", None),
+        "signatories": ("signatory", None),
+    },
+    describe=describe_field,
+)
+"""Plan locations in the plan's own references: "recommendation 3, KPI 6"."""
+
+
 def parse_plan(source: YamlSource) -> tuple[Plan | None, list[Problem]]:
     """Validate already-parsed YAML; return the plan or every problem found."""
+    source.names = PLAN_NAMES
     if not isinstance(source.data, dict):
         return None, [source.problem((), "the plan must be a YAML mapping", field_name="")]
     problems = check_plan(source)

@@ -8,7 +8,7 @@ and column where it was written.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,42 @@ from reportgen.load.yamlwords import explain
 Loc = tuple[str | int, ...]
 
 
+@dataclass(frozen=True)
+class Names:
+    """How a file's own words name a location, for messages.
+
+    ``recommendations[2].kpis[1].as_written`` counts from zero and says
+    nothing of what the field is; an analyst reads "recommendation 3, KPI 6:
+    as_written (the KPI's text exactly as the plan gives it)". ``items`` maps
+    a list's key to the word for one item and the key holding its reference
+    (None: number items from 1); ``describe`` gives a field's meaning.
+    """
+
+    items: dict[str, tuple[str, str | None]]
+    describe: Callable[[Loc], str | None] = lambda _loc: None
+
+    def split(self, loc: Loc, data: Any) -> tuple[str, str]:
+        """``(where, leaf)``: ``("recommendation 3, KPI 6", "as_written")``."""
+        segments: list[str] = []
+        pending: list[str] = []
+        node = data
+        for part in loc:
+            if isinstance(part, int):
+                container = pending.pop() if pending else ""
+                if pending:
+                    segments.append(".".join(pending))
+                    pending = []
+                node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+                word, key = self.items.get(container, (f"{container} item", None))
+                ref = node.get(key) if key and isinstance(node, dict) else None
+                shown = ref if isinstance(ref, str | int) and not isinstance(ref, bool) else None
+                segments.append(f"{word} {shown if shown is not None else part + 1}")
+            else:
+                pending.append(part)
+                node = node.get(part) if isinstance(node, dict) else None
+        return ", ".join(segments), ".".join(pending)
+
+
 @dataclass
 class YamlSource:
     """Parsed YAML data plus the position of every key and item in it."""
@@ -37,6 +73,8 @@ class YamlSource:
     display: str
     data: Any
     positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    names: Names | None = None
+    """Set by a loader that knows the file's vocabulary (see :class:`Names`)."""
 
     def where(self, loc: Loc) -> tuple[int | None, int | None]:
         """Line and column (1-based) of ``loc``, or of its nearest parent."""
@@ -51,6 +89,8 @@ class YamlSource:
         self, loc: Loc, message: str, severity: str = "error", field_name: str | None = None
     ) -> Problem:
         line, _column = self.where(loc)
+        if field_name is None and self.names is not None:
+            field_name, message = self._named(loc, message)
         return Problem(
             path=self.display,
             line=line,
@@ -59,6 +99,24 @@ class YamlSource:
             message=message,
             severity="warning" if severity == "warning" else "error",
         )
+
+    def _named(self, loc: Loc, message: str) -> tuple[str | None, str]:
+        assert self.names is not None
+        where, leaf = self.names.split(loc, self.data)
+        if not where:  # a top-level key: its name is the clearest label
+            return None, message
+        if not leaf:
+            return where, message
+        meaning = (self.names.describe(loc) or "").split("(")[0].replace("`", "").strip()
+        if meaning.lower().startswith(leaf.rsplit(".", 1)[-1].replace("_", " ")):
+            meaning = ""  # "due (due month)" says nothing more
+        what = f"{leaf} ({meaning})" if meaning else leaf
+        if message == MISSING:
+            return where, f"{what} is missing; add it"
+        return where, f"{what}: {message}"
+
+
+MISSING = "required field is missing"
 
 
 def dotted(loc: Loc) -> str:
@@ -265,7 +323,7 @@ def pydantic_problems(exc: ValidationError, source: YamlSource, reference: str) 
     """
     fixes = {
         "extra_forbidden": f"unknown key; check the spelling against {reference}",
-        "missing": "required field is missing",
+        "missing": MISSING,
         "finite_number": "must be an ordinary number; .inf, .nan and numbers too large to "
         "hold (such as 1.0e+999) are not allowed",
     }
