@@ -224,6 +224,44 @@ def _load_for(project: Path, period: Period | None, as_of: date | None) -> tuple
     return load_for_period(project, period, as_of)
 
 
+@main.command("export")
+@project_option
+@click.option("--period", type=PERIOD, default=None, help="Month to export (default: latest data).")
+@as_of_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "csv"]),
+    default="xlsx",
+    show_default=True,
+    help="One Excel workbook with three sheets, or three CSV files.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write to (default: outputs/exports/<period>/).",
+)
+@domain_errors
+def export_command(
+    project: Path, period: Period | None, as_of: str | None, fmt: str, out: Path | None
+) -> None:
+    """Write the month's KPIs, actions and recommendations for analysts ('reportgen docs export').
+
+    KPIs: every month's value, target, RAG, SPC mean, limits and signal.
+    Actions: state, due, revised due, lead, comment. Recommendations: RAG and reason.
+    """
+    from reportgen.assess.engine import assess
+    from reportgen.workbook import write_export
+
+    when = parse_as_of(as_of)
+    loaded, chosen = _load_for(project, period, when)
+    result = assess(loaded, chosen, when)
+    folder = out if out is not None else project / "outputs" / "exports" / str(chosen)
+    for path in write_export(result, folder, "csv" if fmt == "csv" else "xlsx"):
+        click.echo(f"wrote {path}")
+
+
 @main.command("build")
 @project_option
 @click.option("--period", type=PERIOD, default=None, help="Month to report (default: latest data).")

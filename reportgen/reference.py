@@ -31,6 +31,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic("updates", "inputs-updates-notes.md", "action updates, leads' notes, validate"),
     Topic("distribution", "distribution.md", "inputs/distribution.yaml, send, exit codes"),
     Topic("assessment-json", "assessment-json.md", "reportgen assess --format json"),
+    Topic("export", "export.md", "reportgen export: the analysts' workbook and CSV files"),
     Topic("templates", "template-context.md", "what pack templates receive, for restyling"),
     Topic("collect", "collection-cycle.md", "leads' workbooks: collect, send, ingest, chase"),
     Topic("faults", "faults.md", "what a crash, a kill or a slow mail server leaves; re-runs"),

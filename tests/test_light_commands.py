@@ -1,4 +1,4 @@
-"""``validate`` and ``assess`` stay light: no PDF renderer, no chart library.
+"""``validate``, ``assess`` and ``export`` stay light: no PDF renderer, no chart library.
 
 They are what an analyst runs over and over while fixing inputs, and on a
 machine without Pango they must still work.
@@ -29,7 +29,9 @@ print(result.exit_code, " ".join(heavy))
 
 
 @pytest.mark.parametrize(
-    "command", [["validate"], ["assess"], ["assess", "--format", "json"]], ids=" ".join
+    "command",
+    [["validate"], ["assess"], ["assess", "--format", "json"], ["export", "--format", "csv"]],
+    ids=" ".join,
 )
 def test_validate_and_assess_import_no_rendering_code(tmp_path: Path, command: list[str]) -> None:
     root = write_project(tmp_path / "p")
