@@ -548,13 +548,39 @@ def test_header_only_is_a_warning(tmp_path: Path, plan: Plan) -> None:
     assert only(problems, "warning").line == 1
 
 
-def test_fractions_for_percent_kpi_warn(tmp_path: Path, plan: Plan) -> None:
+def test_fractions_for_a_percent_kpi_are_an_error_naming_the_cell(
+    tmp_path: Path, plan: Plan
+) -> None:
     text = "kpi,period,value\n42,2019-10,0.85\n42,2019-11,0.9\n"
+    _points, problems = load(write_csv(tmp_path, text), plan)
+    assert [str(p) for p in problems] == [
+        "data/kpis.csv:2: value: 0.85 for percent KPI 42 looks like a fraction (and 1 more on "
+        "lines 3): percentages are read on a 0-100 scale, so it would be reported as 0.85%. "
+        "Write 85 or 85%, or, if the data gives fractions, head the column 'value (fraction)' "
+        "or set 'fractions: true' on KPI 42 in the plan"
+    ]
+
+
+def test_a_column_declared_as_fractions_is_read_as_percentages(tmp_path: Path, plan: Plan) -> None:
+    text = "kpi,period,value (fraction)\n42,2019-10,0.85\n42,2019-11,90%\n"
     points, problems = load(write_csv(tmp_path, text), plan)
-    assert len(points) == 2
-    warning = only(problems, "warning")
-    assert warning.line == 2
-    assert "0-100 scale" in warning.message
+    assert problems == []
+    assert [p.value for p in points] == [85.0, 90.0]
+    wide = "period,KPI 42 (fraction)\n2019-10,0.5\n"
+    points, problems = load(write_csv(tmp_path, wide), plan)
+    assert problems == [] and [p.value for p in points] == [50.0]
+
+
+def test_a_kpi_declared_as_fractions_in_the_plan_is_read_as_percentages(
+    tmp_path: Path, plan: Plan
+) -> None:
+    recs = [
+        r.model_copy(update={"kpis": [k.model_copy(update={"fractions": True}) for k in r.kpis]})
+        for r in plan.recommendations
+    ]
+    declared = plan.model_copy(update={"recommendations": recs})
+    points, problems = load(write_csv(tmp_path, "kpi,period,value\n42,2019-10,0.55\n"), declared)
+    assert problems == [] and [p.value for p in points] == [55.0]
 
 
 @pytest.mark.parametrize(

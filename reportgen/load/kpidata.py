@@ -44,6 +44,8 @@ _ALIASES = {
     "comment": "note",
     "comments": "note",
 }
+_FRACTIONS = re.compile(r"\s*\((?:fractions?|0\s*-\s*1)\)\s*$", re.IGNORECASE)
+"""A header ending "(fraction)" declares the column's percentages as 0-1 fractions."""
 _KPI_REF = re.compile(r"^(?:kpi\s*(?:id|no\.?|number)?\s*[:#]?\s*)?(\d+[a-z]?(?:\s*-\s*[a-z]+)?)$")
 
 CONSISTENCY_POINTS = 0.5
@@ -61,7 +63,7 @@ _FORMS_HINT = (
 
 def kpi_ref(text: str) -> str | None:
     """The KPI id a cell or header names (``42``, ``KPI 42``, ``kpi 4A``), or None."""
-    m = _KPI_REF.match(header_key(text))
+    m = _KPI_REF.match(header_key(_FRACTIONS.sub("", text)))
     return re.sub(r"\s+", "", m.group(1)) if m else None
 
 
@@ -71,6 +73,8 @@ class _Col:
 
     index: int
     name: str
+    fractions: bool = False
+    """Headed e.g. "value (fraction)": percentages written as 0.85 for 85%."""
 
 
 @dataclass
@@ -85,6 +89,10 @@ class _Checker:
     problems: list[Problem] = field(default_factory=list)
     points: list[DataPoint] = field(default_factory=list)
     seen: dict[tuple[str, Period, str], int] = field(default_factory=dict)
+    declared: set[str] = field(default_factory=set)
+    """Percent KPIs whose values this file declares as fractions."""
+    bare: dict[str, list[tuple[int, str, float]]] = field(default_factory=dict)
+    """Percent KPIs' values written without % and not declared: (line, column, value)."""
 
     def __post_init__(self) -> None:
         self.kpis = {} if self.plan is None else {k: v for k, (_, v) in self.plan.kpis().items()}
@@ -108,7 +116,7 @@ class _Checker:
         """Known columns by canonical name; reports duplicates."""
         known: dict[str, _Col] = {}
         for index, name in enumerate(self.table.header):
-            key = header_key(name)
+            key = header_key(_FRACTIONS.sub("", name))
             key = _ALIASES.get(key, key)
             if key not in (*LONG_REQUIRED, *LONG_OPTIONAL):
                 continue
@@ -120,7 +128,7 @@ class _Checker:
                     f"{index + 1}); delete or rename one of them",
                 )
                 continue
-            known[key] = _Col(index, name)
+            known[key] = _Col(index, name, bool(_FRACTIONS.search(name)))
         return known
 
     def unknown_kpi(self, raw: str) -> str:
@@ -198,6 +206,16 @@ class _Checker:
         note: str | None,
     ) -> None:
         value = self.number(row, value_col)
+        if isinstance(value, ParsedNumber) and kpi.unit == "percent":
+            declared = value_col.fractions or kpi.fractions
+            if declared:
+                self.declared.add(kpi.id)
+                if not value.percent_sign:
+                    value = ParsedNumber(round(value.value * 100, 9))
+            elif not value.percent_sign and is_missing(
+                row.get(numerator_col.index) if numerator_col else None
+            ):
+                self.bare.setdefault(kpi.id, []).append((row.line, value_col.name, value.value))
         numerator = self.number(row, numerator_col)
         denominator = self.number(row, denominator_col)
         if value is None and numerator is None and denominator is None:
@@ -347,24 +365,34 @@ class _Checker:
             )
         return not off
 
-    def warn_fractions(self) -> None:
-        """Flag percent KPIs whose values all look like fractions (0.85 for 85%)."""
-        if self.plan is None:
-            return
-        by_kpi: dict[str, list[DataPoint]] = {}
-        for p in self.points:
-            by_kpi.setdefault(p.kpi, []).append(p)
-        for kid, pts in by_kpi.items():
-            if self.kpis[kid].unit != "percent" or pts[0].numerator is not None:
+    def check_fractions(self) -> None:
+        """Percent values that are all between 0 and 1 are fractions typed as percentages.
+
+        0.55 read on the 0-100 scale is 0.55%, not 55%: a silent wrong number in
+        the pack. So it is an error naming the first cell, unless the column or
+        the KPI declares fractions (then they are multiplied by 100).
+        """
+        for kid, cells in self.bare.items():
+            if kid in self.declared or not cells:
                 continue
-            if all(p.value <= 1 for p in pts) and any(p.value > 0 for p in pts):
-                self.add(
-                    pts[0].source.line,
+            values = [v for _, _, v in cells]
+            if not (all(0 <= v <= 1 for v in values) and any(v > 0 for v in values)):
+                continue
+            line, column, value = cells[0]
+            more = f" (and {len(cells) - 1} more on lines {_lines(cells[1:])})" if cells[1:] else ""
+            self.problems.append(
+                Problem(
+                    self.display,
+                    line,
                     None,
-                    f"every value for percent KPI {kid} is between 0 and 1; percentages are "
-                    "read on a 0-100 scale, so write 85 or 85% (not 0.85) for 85 per cent",
-                    "warning",
+                    column,
+                    f"{value:g} for percent KPI {kid} looks like a fraction{more}: percentages "
+                    f"are read on a 0-100 scale, so it would be reported as {value:g}%. Write "
+                    f"{value * 100:g} or {value * 100:g}%, or, if the data gives fractions, head "
+                    f"the column '{column} (fraction)' or set 'fractions: true' on KPI {kid} "
+                    "in the plan",
                 )
+            )
 
     def stray_cells(self, row: Row) -> bool:
         """Report values beyond the header (often an unquoted comma); True if any.
@@ -384,6 +412,11 @@ class _Checker:
             )
             return True
         return False
+
+
+def _lines(cells: list[tuple[int, str, float]]) -> str:
+    shown = ", ".join(str(line) for line, _, _ in cells[:5])
+    return shown + (", …" if len(cells) > 5 else "")
 
 
 def _measure_name(kpi: Kpi) -> str:
@@ -492,7 +525,7 @@ def _wide_columns(check: _Checker, cols: dict[str, _Col]) -> list[tuple[_Col, Kp
             )
         else:
             first[kpi.id] = name
-            out.append((_Col(index, name), kpi))
+            out.append((_Col(index, name, bool(_FRACTIONS.search(name))), kpi))
     return out
 
 
@@ -528,7 +561,8 @@ def _header_problems(check: _Checker, cols: dict[str, _Col]) -> str | None:
     if missing:
         return None
     for index, name in enumerate(header):
-        key = _ALIASES.get(header_key(name), header_key(name))
+        key = header_key(_FRACTIONS.sub("", name))
+        key = _ALIASES.get(key, key)
         if name and key not in (*LONG_REQUIRED, *LONG_OPTIONAL):
             check.add(
                 line,
@@ -568,5 +602,5 @@ def load_kpi_file(
             "the file has a header but no data rows; add one row per value",
             "warning",
         )
-    check.warn_fractions()
+    check.check_fractions()
     return check.points, check.problems

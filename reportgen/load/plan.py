@@ -210,6 +210,8 @@ class Kpi(Strict):
         default=None, ge=0, description="Amber band for this KPI, overriding rag.amber_points."
     )
     as_written: Text = Field(description="The KPI's text exactly as the plan gives it.")
+    fractions: bool = False
+    """Percent KPIs: the data gives values as fractions (0.85 for 85%), to be multiplied by 100."""
     rebase: list[Annotated[Recalculation, BeforeValidator(_recalculation)]] = Field(
         default_factory=list,
         description="Months from which SPC limits are recalculated, each with its reason.",
