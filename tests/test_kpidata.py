@@ -509,8 +509,40 @@ def test_missing_header_columns_each_reported(tmp_path: Path, plan: Plan) -> Non
     assert points == []
     assert [(p.line, p.field) for p in problems] == [(1, "value")]
     points, problems = load(write_csv(tmp_path, "name,amount\nx,1\n"), plan)
-    assert [(p.line, p.field) for p in problems] == [(1, "kpi"), (1, "period"), (1, "value")]
-    assert all("long form" in p.message and "wide form" in p.message for p in problems)
+    # Nothing like a header at all: one problem, not one per missing column.
+    assert [str(p) for p in problems] == [
+        "data/kpis.csv:1: no header row found: row 1 reads 'name', 'amount' and none of the "
+        "first 10 rows heads the columns; the header row should be row 1: use either long "
+        "form (columns kpi, period, value) or wide form (a period column plus one column per "
+        "KPI, headed by its id such as 42 or 'KPI 42')"
+    ]
+
+
+def test_title_rows_above_an_excel_header_are_skipped(tmp_path: Path, plan: Plan) -> None:
+    rows: list[list[object]] = [
+        ["Children's services performance 2019-20"],
+        [],
+        ["Source: performance team, October return"],
+        ["KPI", "Period", "Value"],
+        [42, "2019-10", 71],
+        [7, "2019-10", 16],
+    ]
+    points, problems = load(write_xlsx(tmp_path / "kpis.xlsx", rows), plan)
+    assert problems == []
+    assert values(points) == [("42", OCT, 71.0), ("7", OCT, 16.0)]
+    assert [p.source.line for p in points] == [5, 6]
+
+
+def test_a_sheet_with_only_a_title_and_no_header_is_reported_once(
+    tmp_path: Path, plan: Plan
+) -> None:
+    rows: list[list[object]] = [["KPI returns 2019-20"], ["Supervision", "Oct", 71]]
+    _points, problems = load(write_xlsx(tmp_path / "kpis.xlsx", rows), plan)
+    assert len(problems) == 1
+    assert str(problems[0]).startswith(
+        "data/kpis.xlsx:1: no header row found: row 1 reads 'KPI returns 2019-20' and none of "
+        "the first 10 rows heads the columns; the header row should be row 1"
+    )
 
 
 def test_audit_kpi_value_is_a_warning_and_ignored(tmp_path: Path, plan: Plan) -> None:

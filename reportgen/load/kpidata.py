@@ -31,7 +31,14 @@ from reportgen.errors import Problem, Severity, concerning
 from reportgen.load.parsing import ParsedNumber, clean_text, is_missing, parse_number, parse_period
 from reportgen.load.plan import Kpi, Plan
 from reportgen.load.records import DataPoint, Source
-from reportgen.load.tabular import CellValue, Row, Table, header_key, read_table
+from reportgen.load.tabular import (
+    HEADER_SEARCH_ROWS,
+    CellValue,
+    Row,
+    Table,
+    header_key,
+    read_table,
+)
 from reportgen.periods import Period
 
 LONG_REQUIRED = ("kpi", "period", "value")
@@ -116,8 +123,7 @@ class _Checker:
         """Known columns by canonical name; reports duplicates."""
         known: dict[str, _Col] = {}
         for index, name in enumerate(self.table.header):
-            key = header_key(_FRACTIONS.sub("", name))
-            key = _ALIASES.get(key, key)
+            key = _column_key(name)
             if key not in (*LONG_REQUIRED, *LONG_OPTIONAL):
                 continue
             if key in known:
@@ -543,10 +549,33 @@ def _load_wide(check: _Checker, cols: dict[str, _Col]) -> None:
             check.point(row, kpi, period, col, team=team)
 
 
+def _column_key(name: str) -> str:
+    key = header_key(_FRACTIONS.sub("", name))
+    return _ALIASES.get(key, key)
+
+
+def is_kpi_header(cells: list[str]) -> bool:
+    """A KPI file's header: a period column with kpi and value, or with KPI id columns."""
+    keys = {_column_key(c) for c in cells if c}
+    if "period" not in keys:
+        return False
+    return {"kpi", "value"} <= keys or any(kpi_ref(c) for c in cells if c)
+
+
 def _header_problems(check: _Checker, cols: dict[str, _Col]) -> str | None:
     """Which layout the header is in ("long" or "wide"), or None after reporting why not."""
     header = check.table.header
     line = check.table.header_line
+    if not cols and not any(kpi_ref(h) for h in header if h):
+        shown = ", ".join(repr(h) for h in header if h)[:80]
+        check.add(
+            line,
+            None,
+            f"no header row found: row {line} reads {shown} and none of the first "
+            f"{HEADER_SEARCH_ROWS} rows heads the columns; the header row should be row {line}: "
+            f"{_FORMS_HINT}",
+        )
+        return None
     long_form = "kpi" in cols or "value" in cols
     if not long_form:
         has_kpi_columns = any(kpi_ref(h) for h in header if h)
@@ -561,8 +590,7 @@ def _header_problems(check: _Checker, cols: dict[str, _Col]) -> str | None:
     if missing:
         return None
     for index, name in enumerate(header):
-        key = header_key(_FRACTIONS.sub("", name))
-        key = _ALIASES.get(key, key)
+        key = _column_key(name)
         if name and key not in (*LONG_REQUIRED, *LONG_OPTIONAL):
             check.add(
                 line,
@@ -585,7 +613,7 @@ def load_kpi_file(
     and the plan's date range are not. Values with a problem are left out; the
     caller decides (by the problems' severity) whether the run can go on.
     """
-    table, problems = read_table(path, display)
+    table, problems = read_table(path, display, is_kpi_header)
     if table is None:
         return [], problems
     check = _Checker(display, plan, table, problems=list(problems))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -61,10 +62,27 @@ def _blank(value: CellValue) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+HEADER_SEARCH_ROWS = 10
+"""How far down a sheet to look for the header below title rows."""
+
+HeaderTest = Callable[[list[str]], bool]
+"""Whether a row's cells (as text) look like the file's header row."""
+
+
 def _split_header(
-    records: list[Row], display: str, kind: Literal["csv", "xlsx"]
+    records: list[Row],
+    display: str,
+    kind: Literal["csv", "xlsx"],
+    is_header: HeaderTest | None = None,
 ) -> tuple[Table | None, list[Problem]]:
     filled = [r for r in records if not all(_blank(c) for c in r.cells)]
+    if is_header is not None:
+        # Spreadsheets often carry a title ("KPI returns 2019-20") and a blank
+        # row above the real header: start at the first row that is a header.
+        for index, row in enumerate(filled[:HEADER_SEARCH_ROWS]):
+            if is_header(_texts(row)):
+                filled = filled[index:]
+                break
     if not filled:
         return None, [
             Problem.whole_file(
@@ -74,17 +92,25 @@ def _split_header(
             )
         ]
     first, rest = filled[0], filled[1:]
-    header = ["" if c is None else str(c).strip() for c in first.cells]
+    header = _texts(first)
     while header and not header[-1]:
         header.pop()
     return Table(header, first.line, rest, kind), []
 
 
-def read_table(path: Path, display: str) -> tuple[Table | None, list[Problem]]:
+def _texts(row: Row) -> list[str]:
+    return ["" if c is None else str(c).strip() for c in row.cells]
+
+
+def read_table(
+    path: Path, display: str, is_header: HeaderTest | None = None
+) -> tuple[Table | None, list[Problem]]:
     """Read a CSV file or the first sheet of a workbook; never raises for bad input.
 
-    The header is the first row with anything in it; completely blank rows
-    are dropped. Returns no table (and a problem) when the file cannot be read.
+    The header is the first row with anything in it, or, with ``is_header``,
+    the first of the top rows that passes it (title rows above are skipped);
+    completely blank rows are dropped. Returns no table (and a problem) when
+    the file cannot be read.
     """
     suffix = path.suffix.lower()
     kind: Literal["csv", "xlsx"] = "csv"
@@ -111,7 +137,7 @@ def read_table(path: Path, display: str) -> tuple[Table | None, list[Problem]]:
         ]
     if records is None:
         return None, problems
-    table, more = _split_header(records, display, kind)
+    table, more = _split_header(records, display, kind, is_header)
     return table, problems + more
 
 
