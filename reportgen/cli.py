@@ -332,7 +332,11 @@ def build_command(
     pack_status: str,
     owner: str | None,
 ) -> None:
-    """Build the PDF packs into outputs/<period>/ (all or nothing) with a manifest."""
+    """Build the PDF packs into outputs/<period>/ (all or nothing) with a manifest.
+
+    Exit status: 0 built; 1 inputs invalid or a pack failed (nothing replaced);
+    4 another reportgen build, send or run holds the project lock.
+    """
     from reportgen.build import run_build
     from reportgen.lock import project_lock
     from reportgen.progress import progress_reporter
@@ -374,7 +378,7 @@ def run_command(project: Path, period: Period | None, dry_run: bool, jobs: int |
     """For the scheduler: validate, build and send, logging to outputs/logs/.
 
     Exit status: 0 done; 1 inputs invalid or build failed (nothing sent);
-    3 some recipients not sent; 4 another run holds the project lock.
+    3 some recipients not sent; 4 another build, send or run holds the project lock.
     """
     from reportgen.scheduled import scheduled_run
 
@@ -474,7 +478,8 @@ def send(period: Period, dry_run: bool, to: tuple[str, ...], resend: bool, proje
     """Email each recipient their packs for PERIOD, once ('reportgen docs distribution').
 
     Exit status: 0 all sent (or already sent), 1 nothing sent because of a
-    problem, 3 some recipients did not get their packs (listed).
+    problem, 3 some recipients did not get their packs (listed), 4 another
+    reportgen build, send or run holds the project lock.
     """
     from reportgen.distribute import send_period
     from reportgen.distribute.send import EXIT_PARTIAL

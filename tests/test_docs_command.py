@@ -63,3 +63,9 @@ def test_an_unknown_plan_key_names_the_docs_topic(tmp_path: Path) -> None:
     plan.write_text(plan.read_text(encoding="utf-8").replace("title:", "titel:", 1))
     result = CliRunner().invoke(main, ["validate", "-p", str(tmp_path / "p")])
     assert "unknown key; check the spelling against 'reportgen docs plan'" in result.output
+
+
+def test_every_locking_command_documents_exit_status_4() -> None:
+    for command in ("build", "send", "run"):
+        text = " ".join(CliRunner().invoke(main, [command, "--help"]).output.split())
+        assert "4 another" in text and "build, send or run holds the project lock" in text
