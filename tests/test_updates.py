@@ -216,3 +216,10 @@ def test_folder_reports_misnamed_files_and_collects_every_file(tmp_path: Path, p
 def test_problems_name_the_column_as_headed(tmp_path: Path, plan: Plan) -> None:
     _, problems = load(tmp_path, plan, "Action Ref,Status,% Complete\n1.1,on track,101\n")
     assert [(p.line, p.field) for p in problems] == [(2, "% Complete")]
+
+
+def test_a_title_row_above_the_header_is_skipped(tmp_path: Path, plan: Plan) -> None:
+    text = "Action updates for October 2019,,\n,,\nref,status,comment\n1.1,on track,Booked.\n"
+    updates, problems = load(tmp_path, plan, text)
+    assert problems == []
+    assert [(u.ref, u.status, u.source.line) for u in updates] == [("1.1", "on track", 4)]

@@ -48,6 +48,12 @@ _ALIASES = {
 }
 
 
+def is_update_header(cells: list[str]) -> bool:
+    """An updates file's header names the action ref and status columns."""
+    keys = {_ALIASES.get(header_key(c)) for c in cells if c}
+    return set(REQUIRED_COLUMNS) <= keys
+
+
 @dataclass(frozen=True)
 class _Cell:
     column: str
@@ -287,7 +293,7 @@ def load_update_file(
                 "check the month in the file name",
             )
         ]
-    table, problems = read_table(path, display)
+    table, problems = read_table(path, display, is_update_header)
     if table is None:
         return [], problems
     if not table.rows:
