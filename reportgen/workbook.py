@@ -31,10 +31,12 @@ from typing import Literal
 
 from reportgen.assess.actions import ActionResult
 from reportgen.assess.engine import Assessment, RecommendationResult
-from reportgen.assess.rag import STATUS_LABELS, kpi_rag
+from reportgen.assess.rag import kpi_rag
+from reportgen.assess.spc import SpcPoint
 from reportgen.assess.targets import target_at
 from reportgen.atomic import atomic_write_bytes, atomic_write_text
 from reportgen.periods import Period
+from reportgen.present import labels
 
 Kind = Literal["text", "month", "number", "percent", "integer"]
 Cell = str | float | int | date | None
@@ -43,12 +45,6 @@ Format = Literal["xlsx", "csv"]
 MONTH_FORMAT = "mmm yyyy"
 PERCENT_FORMAT = "0.0%"
 NUMBER_FORMAT = "#,##0.0##"
-SIGNALS = {
-    "common_cause": "common cause",
-    "special_cause_improvement": "special cause: improvement",
-    "special_cause_concern": "special cause: concern",
-    "special_cause_neutral": "special cause: neither",
-}
 
 
 @dataclass(frozen=True)
@@ -74,6 +70,15 @@ def _month(period: Period | None) -> date | None:
 def _kind(column: Column, unit: str | None) -> Kind:
     """A KPI's numbers are percentages when the KPI's unit is percent."""
     return "percent" if column.kind == "number" and unit == "percent" else column.kind
+
+
+def signal(point: SpcPoint | None) -> str | None:
+    """The month's SPC verdict in the packs' words (blank without limits)."""
+    if point is None or point.point_type is None or point.mean is None:
+        return None
+    if point.point_type == "common_cause" or point.side is None:
+        return labels.variation("common_cause").label
+    return labels.variation(f"{point.point_type}_{point.side}").label
 
 
 def kpi_sheet(assessment: Assessment) -> Sheet:
@@ -114,11 +119,11 @@ def kpi_sheet(assessment: Assessment) -> Sheet:
                     _month(period),
                     value,
                     target,
-                    STATUS_LABELS[status],
+                    labels.rag(status),
                     point.mean if point else None,
                     point.lower_limit if point else None,
                     point.upper_limit if point else None,
-                    SIGNALS.get(point.point_type or "") if point else None,
+                    signal(point),
                 )
             )
     return Sheet("KPIs", columns, tuple(rows))
@@ -168,9 +173,9 @@ def _recommendation_row(r: RecommendationResult) -> tuple[Cell, ...]:
     return (
         r.ref,
         r.title,
-        STATUS_LABELS[r.status],
+        labels.rag(r.status),
         r.reason,
-        STATUS_LABELS[r.computed_status] if overridden else None,
+        labels.rag(r.computed_status) if overridden else None,
         r.computed_reason if overridden else None,
         r.travel,
     )

@@ -13,9 +13,9 @@ from build_project import write_project
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from reportgen.assess.rag import STATUS_LABELS
 from reportgen.cli import main
-from reportgen.workbook import MONTH_FORMAT, NUMBER_FORMAT, PERCENT_FORMAT, SIGNALS
+from reportgen.present import labels
+from reportgen.workbook import MONTH_FORMAT, NUMBER_FORMAT, PERCENT_FORMAT
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "inputs" / "plan.yaml"
@@ -41,6 +41,16 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], P
     assert said == f"wrote {out / 'reportgen-2020-03.xlsx'}\n"
     _cli("export", "-p", str(REPO), "--period", "2020-03", "--out", str(out), "--format", "csv")
     return data, out / "reportgen-2020-03.xlsx", out
+
+
+def _signal(point: dict[str, Any] | None) -> str | None:
+    if point is None or point["point_type"] is None or point["mean"] is None:
+        return None
+    if point["point_type"] == "common_cause":
+        return "Common cause variation: no significant change"
+    key = f"{point['point_type']}_{point['side']}"
+    assert key in labels.VARIATION
+    return labels.VARIATION[key].label
 
 
 def _rows(path: Path, sheet: str) -> list[dict[str, Any]]:
@@ -86,10 +96,9 @@ def test_every_kpi_month_matches_the_assessment_json(example: Any) -> None:
                     ("spc_upper_limit", "upper_limit"),
                 ):
                     _number(row[column], point[key] if point else None, kpi["unit"])
-                signal = SIGNALS.get(point["point_type"]) if point and point["point_type"] else None
-                assert row["spc_signal"].value == signal
+                assert row["spc_signal"].value == _signal(point)
                 if month == data["period"]:
-                    assert row["rag"].value == STATUS_LABELS[kpi["status"]]
+                    assert row["rag"].value == labels.rag(kpi["status"])
                 checked += 1
     assert checked == len(rows) > 400
 
@@ -101,7 +110,7 @@ def test_actions_and_recommendations_match_the_assessment_json(example: Any) -> 
     assert len(recs) == len(data["recommendations"])
     for rec in data["recommendations"]:
         row = recs[rec["ref"]]
-        assert row["rag"].value == STATUS_LABELS[rec["status"]]
+        assert row["rag"].value == labels.rag(rec["status"])
         assert row["reason"].value == rec["reason"]
         for action in rec["actions"]:
             a = actions[action["ref"]]
