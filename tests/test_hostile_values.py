@@ -72,8 +72,9 @@ def test_infinite_and_nan_targets_in_the_plan_are_refused_at_their_lines(tmp_pat
         "must be an ordinary number; .inf, .nan and numbers too large to hold "
         "(such as 1.0e+999) are not allowed"
     )
-    assert f"inputs/plan.yaml:{first}: recommendations[0].kpis[0].target.value: {why}" in out
-    assert f"inputs/plan.yaml:{second}: recommendations[0].kpis[1].target.value: {why}" in out
+    where = "target.value (numeric target)"
+    assert f"inputs/plan.yaml:{first}: recommendation 1, KPI 1: {where}: {why}" in out
+    assert f"inputs/plan.yaml:{second}: recommendation 1, KPI 2: {where}: {why}" in out
 
 
 def test_an_infinite_smtp_timeout_is_refused(tmp_path: Path) -> None:

@@ -158,12 +158,16 @@ def test_a_limits_recalculation_needs_its_reason(tmp_path: Path) -> None:
         "          - 2019-07\n"  # line 15: a bare month, as the old schema had it
         "          - {period: 2019-10}\n"  # line 16: no reason
     )
-    found = {(p.line, p.field): p.message for p in problems_for(tmp_path, text)}
-    assert found[(15, "recommendations[0].kpis[0].rebase[0]")] == (
-        "give the month and the reason, e.g. {period: 2019-07, reason: New recording system}; "
-        "limits are recalculated only for a known change"
-    )
-    assert (16, "recommendations[0].kpis[0].rebase[1].reason") in found
+    shown = [str(p) for p in problems_for(tmp_path, text)]
+    assert (
+        "inputs/plan.yaml:15: recommendation 4, KPI 28, limits recalculation 1: give the month "
+        "and the reason, e.g. {period: 2019-07, reason: New recording system}; limits are "
+        "recalculated only for a known change"
+    ) in shown
+    assert (
+        "inputs/plan.yaml:16: recommendation 4, KPI 28, limits recalculation 2: reason (what "
+        "changed then, as readers will see it on the chart) is missing; add it"
+    ) in shown
 
 
 def test_problem_renders_as_path_line_field_message() -> None:

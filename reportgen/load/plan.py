@@ -564,6 +564,7 @@ PLAN_NAMES = Names(
         "workstreams": ("workstream", "id"),
         "interim_targets": ("interim target", None),
         "signatories": ("signatory", None),
+        "rebase": ("limits recalculation", None),
     },
     describe=describe_field,
 )
