@@ -101,5 +101,7 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> Explained:
         )  # fmt: skip
     if "duplicate key" in problem:
         return Explained(line, column, problem.removeprefix("found "))
+    if "constructing a mapping" in context:  # our own loader's words (keys), already plain
+        return Explained(line, column, f"{context} {problem}")
     what = " ".join(x for x in (context, problem) if x)
     return Explained(line, column, f"{what} (check this line's indentation, colons and quotes)")
