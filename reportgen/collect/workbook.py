@@ -36,14 +36,13 @@ from reportgen.collect.fields import (
     slot_labels,
 )
 from reportgen.collect.prefill import ActionRow
-from reportgen.load.records import ACTION_STATUSES
+from reportgen.load.records import ACTION_STATUSES, RISK_RATINGS
 from reportgen.periods import Period
 
 FILL = PatternFill("solid", fgColor="FFF2CC")
 """Pale yellow: the cells to write in (the Instructions sheet says so in words)."""
 HEAD = PatternFill("solid", fgColor="D9E1F2")
 OPEN = Protection(locked=False)
-RATINGS = ("high", "medium", "low")
 RAGS = ("red", "amber", "green")
 ASKS = ("decide", "note")
 FIRST_DATE = date(2000, 1, 1)
@@ -84,7 +83,7 @@ def _validation(kind: CellKind, sheet: Worksheet, cells: str) -> None:
         )
         dv.error = f"Choose one of: {', '.join(ACTION_STATUSES)}"
     elif kind in ("rag", "rating", "ask"):
-        values = {"rag": RAGS, "rating": RATINGS, "ask": ASKS}[kind]
+        values = {"rag": RAGS, "rating": RISK_RATINGS, "ask": ASKS}[kind]
         dv = DataValidation(type="list", formula1=f'"{",".join(values)}"', allow_blank=True)
         dv.error = f"Choose one of: {', '.join(values)}"
     elif kind in ("month", "date"):
