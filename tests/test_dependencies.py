@@ -98,3 +98,17 @@ def test_constraints_pin_every_run_time_dependency_within_its_declared_range() -
     for name, req in _declared().items():
         assert name in pins, f"constraints.txt does not pin {name}"
         assert pins[name] in req.specifier, f"{name}=={pins[name]} is outside {req.specifier}"
+
+
+def test_every_python_package_is_installed() -> None:
+    # A subpackage missing from [tool.setuptools] packages works in a checkout
+    # and is absent after a plain pip install (ModuleNotFoundError at run time).
+    tool = _pyproject()["tool"]
+    assert isinstance(tool, dict)
+    listed = set(tool["setuptools"]["packages"])
+    found = {
+        ".".join(init.parent.relative_to(REPO).parts)
+        for init in (REPO / "reportgen").rglob("__init__.py")
+        if "__pycache__" not in init.parts and "scaffold" not in init.parts
+    }
+    assert sorted(found - listed) == []
