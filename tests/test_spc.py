@@ -459,8 +459,8 @@ def test_trial_limits_below_thirteen_values() -> None:
     assert twelve.trial_limits is True
     assert twelve.segments[0].trial_limits is True
     assert twelve.warnings == (
-        "trial limits: the limits rest on 12 values (fewer than 13); they will move as "
-        "values are added",
+        "provisional (trial) limits: the limits rest on 12 values (fewer than 13); they will "
+        "move as values are added",
     )
     thirteen = run([9.0, 11.0] * 6 + [9.0])
     assert thirteen.trial_limits is False

@@ -743,8 +743,8 @@ def _segment_warnings(segments: list[SpcSegment], rebased: bool) -> list[str]:
         else:
             if s.trial_limits:
                 out.append(
-                    f"trial limits: {where} rest on {s.n_baseline} values (fewer than "
-                    f"{TRIAL_LIMIT_POINTS}); they will move as values are added"
+                    f"provisional (trial) limits: {where} rest on {s.n_baseline} values "
+                    f"(fewer than {TRIAL_LIMIT_POINTS}); they will move as values are added"
                 )
             if s.mean_moving_range == 0:
                 out.append(
