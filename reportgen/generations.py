@@ -18,6 +18,7 @@ the manifest's relative paths, a person opening the folder.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import shutil
 import time
@@ -41,8 +42,17 @@ def start(outputs_root: Path, period: str, keep: set[str]) -> Path:
 
     ``keep`` names files not to carry over, because the build writes them anew.
     """
-    folder = outputs_root / BUILDS / f"{period}.{time.strftime('%Y%m%dT%H%M%S')}.{os.getpid()}"
-    folder.mkdir(parents=True)
+    (outputs_root / BUILDS).mkdir(parents=True, exist_ok=True)
+    stamp = f"{period}.{time.strftime('%Y%m%dT%H%M%S')}.{os.getpid()}"
+    # Two builds in the same second in one process (a library caller, a
+    # test) must not share a folder: count up until the name is free.
+    for n in itertools.count():
+        folder = outputs_root / BUILDS / (stamp if n == 0 else f"{stamp}.{n}")
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        break
     old = current(outputs_root / period)
     if old is not None:
         _link_tree(old, folder, keep)
