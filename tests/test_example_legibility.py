@@ -1,0 +1,115 @@
+"""Every pack of the worked example, read back from its PDF as a reader would see it.
+
+Font sizes and positions come from the PDFs' own text runs (pypdf's text
+visitor: the font size scaled by the text and page matrices), so these
+checks hold whatever the stylesheet says it does.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from reportgen.build import run_build
+from reportgen.periods import Period
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[1]
+MIN_PT = 8.5
+FOOTER_PT = 62.0
+"""Text below this height (22 mm) is the running footer, not the page's body."""
+HEADING_PT = 12.5
+"""Headings (h3 and up) are set at this size or larger; body text is 11 pt or smaller."""
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    size: float
+    y: float
+
+
+def runs(page: object) -> list[Run]:
+    found: list[Run] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            found.append(Run(text.strip(), round(size * tm[3] * cm[3], 2), tm[5] * cm[3] + cm[5]))
+
+    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
+    return found
+
+
+@pytest.fixture(scope="module")
+def packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[list[Run]]]:
+    root = tmp_path_factory.mktemp("example")
+    shutil.copytree(REPO / "inputs", root / "inputs")
+    report = run_build(root, period=Period.parse("2020-03"), jobs=2)
+    out = root / "outputs" / "2020-03"
+    return {o.path: [runs(p) for p in PdfReader(out / o.path).pages] for o in report.outputs}
+
+
+def test_every_pack_of_the_example_is_built(packs: dict[str, list[list[Run]]]) -> None:
+    kinds = sorted({path.split("/")[0] for path in packs if "/" in path})
+    assert kinds == ["recommendations", "workstreams"]
+    assert len(packs) == 19
+
+
+SUMMARY_PAGE_MARKS = ("RAG summary", "Executive summary", "Top risks")
+"""Titles of the one-page summaries (the RAG summary pack, and the board pack's
+executive summary and RAG summary), which still fit their page only at 7-8 pt."""
+
+
+def _is_summary(path: str, page: list[Run]) -> bool:
+    if path.startswith("rag-summary"):
+        return True
+    # The board's RAG summary runs onto a second landscape page when its key does not fit.
+    return path.startswith("board-pack") and any(
+        (r.text.startswith(SUMMARY_PAGE_MARKS) and r.size >= HEADING_PT) or r.text == "Key."
+        for r in page
+    )
+
+
+def _small(packs: dict[str, list[list[Run]]], summaries: bool) -> list[str]:
+    return [
+        f"{path} page {i + 1}: {r.size} pt {r.text[:40]!r}"
+        for path, pages in packs.items()
+        for i, page in enumerate(pages)
+        if _is_summary(path, page) == summaries
+        for r in page
+        if r.size < MIN_PT - 0.01
+    ]
+
+
+def test_no_text_in_any_pack_is_smaller_than_8_5_pt(packs: dict[str, list[list[Run]]]) -> None:
+    small = _small(packs, summaries=False)
+    assert small == [], "\n".join(small[:20])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the one-page summaries fit only with 7-8 pt tables and key; they need a "
+    "layout that fits at 8.5 pt (issue 10, item 7)",
+)
+def test_the_one_page_summaries_are_not_smaller_than_8_5_pt(
+    packs: dict[str, list[list[Run]]],
+) -> None:
+    assert _small(packs, summaries=True) == []
+
+
+def test_no_page_ends_with_a_heading(packs: dict[str, list[list[Run]]]) -> None:
+    stranded = []
+    for path, pages in packs.items():
+        for i, page in enumerate(pages):
+            body = [r for r in page if r.y > FOOTER_PT]
+            if not body:
+                continue
+            lowest = min(body, key=lambda r: r.y)
+            if lowest.size >= HEADING_PT:
+                stranded.append(f"{path} page {i + 1}: {lowest.text!r}")
+    assert stranded == [], "\n".join(stranded)
