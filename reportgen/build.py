@@ -41,7 +41,7 @@ from reportgen.load.records import Project
 from reportgen.lock import project_lock
 from reportgen.periods import Period
 from reportgen.present.numbers import upper_first
-from reportgen.present.sentences import chart_caption, source_line
+from reportgen.present.sentences import chart_caption, source_line, target_text
 from reportgen.render.charts import ChartCache
 from reportgen.render.context import ChartRef, Cover, PackContext
 from reportgen.render.fetcher import FetchPolicy
@@ -50,6 +50,7 @@ from reportgen.render.kpichart import chart_spec
 from reportgen.render.manifest import (
     MANIFEST_NAME,
     AskRow,
+    KpiRow,
     Manifest,
     ManifestInput,
     ManifestOutput,
@@ -451,6 +452,11 @@ def _write_manifest(
             SummaryRow(r.ref, r.title, r.status, r.reason) for r in assessment.recommendations
         ),
         asks=manifest_asks(assessment),
+        kpis=tuple(
+            KpiRow(k.id, k.recommendation, k.title, k.value_text, target_text(k), k.status)
+            for k in assessment.kpis
+            if k.quantitative
+        ),
         warnings=tuple(report.warnings),
     )
     write_manifest(out_dir, manifest)

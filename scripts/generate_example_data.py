@@ -35,11 +35,15 @@ try:
     from reportgen.errors import InputError
     from reportgen.load.plan import Action, Kpi, Plan, Recommendation, read_plan
     from reportgen.periods import Period, period_range
+    from reportgen.present.numbers import target as present_target
+    from reportgen.present.numbers import value as present_value
 except ImportError:  # running from a checkout without installing
     sys.path.insert(0, str(ROOT))
     from reportgen.errors import InputError
     from reportgen.load.plan import Action, Kpi, Plan, Recommendation, read_plan
     from reportgen.periods import Period, period_range
+    from reportgen.present.numbers import target as present_target
+    from reportgen.present.numbers import value as present_value
 
 SEED = 20190401
 LABEL = "illustrative"
@@ -584,7 +588,8 @@ def write_updates(folder: Path, plan: Plan, months: Sequence[Period]) -> list[Pa
 
 
 def _value_text(kpi: Kpi, value: float) -> str:
-    return f"{fmt(value)}%" if kpi.unit == "percent" else fmt(value)
+    """As the packs print it, so a note quotes the same string as the tables."""
+    return present_value(value, kpi.unit, kpi.decimals)
 
 
 def note_text(
@@ -625,7 +630,7 @@ def note_text(
             )
         target = ""
         if kpi.target is not None and kpi.target.value is not None:
-            target = f" (target {_value_text(kpi, kpi.target.value)})"
+            target = f" (target {present_target(kpi.target.value, kpi.unit, kpi.decimals)})"
         now = _value_text(kpi, s.values[month])
         measured.append(f"{kpi.title}: {now} in {month.long_label}{change}{target}.")
     if measured:

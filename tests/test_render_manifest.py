@@ -9,6 +9,7 @@ import pytest
 
 from reportgen.render.manifest import (
     AskRow,
+    KpiRow,
     Manifest,
     ManifestError,
     ManifestInput,
@@ -41,6 +42,7 @@ def sample(**changes: object) -> Manifest:
         "summary": (SummaryRow("1", "Assessments", "red", "2 of 3 KPIs red"),),
         "warnings": ("kpis/2019-10.csv:4: value missing",),
         "asks": (AskRow("1", "decide", "Agree two more auditors"),),
+        "kpis": (KpiRow("11b", "1", "Assessments in 45 days", "52.3% (113 of 216)", "95%", "red"),),
     }
     fields.update(changes)
     return Manifest(**fields)  # type: ignore[arg-type]
@@ -51,9 +53,20 @@ def test_written_json_has_the_contract_shape(tmp_path: Path) -> None:
     assert path == tmp_path / "2019-10" / "manifest.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     assert sorted(data) == [
-        "as_of", "asks", "built", "inputs", "options", "outputs", "period", "summary", "tool",
+        "as_of", "asks", "built", "inputs", "kpis", "options", "outputs", "period", "summary",
+        "tool",
         "version", "warnings",
     ]  # fmt: skip
+    assert data["kpis"] == [
+        {
+            "id": "11b",
+            "recommendation": "1",
+            "title": "Assessments in 45 days",
+            "value": "52.3% (113 of 216)",
+            "target": "95%",
+            "rag": "red",
+        }
+    ]
     assert data["outputs"][0] == {
         "path": "summary.pdf",
         "kind": "summary",

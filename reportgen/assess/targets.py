@@ -17,7 +17,7 @@ from typing import Literal
 
 from reportgen.load.plan import Kpi
 from reportgen.periods import Period
-from reportgen.present.numbers import value
+from reportgen.present.numbers import target as value
 
 TargetKind = Literal["final", "interim", "trajectory", "tbc", "none", "not-numeric"]
 

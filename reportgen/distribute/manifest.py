@@ -61,6 +61,18 @@ class AskRow:
 
 
 @dataclass(frozen=True)
+class KpiRow:
+    """One KPI's month as the packs print it, for the email's KPI list."""
+
+    id: str
+    recommendation: str
+    title: str
+    value: str
+    target: str
+    rag: str
+
+
+@dataclass(frozen=True)
 class Manifest:
     """A period's build: the packs to send and the RAG summary to quote."""
 
@@ -72,6 +84,7 @@ class Manifest:
     summary: tuple[SummaryRow, ...]
     folder: Path
     asks: tuple[AskRow, ...] = ()
+    kpis: tuple[KpiRow, ...] = ()
 
     def file(self, pack: PackFile) -> Path:
         return self.folder / pack.path
@@ -147,6 +160,25 @@ def parse_manifest(data: Any, folder: Path, where: str) -> Manifest:
         )
     if not isinstance(raw_asks, list):
         errors.append("asks: expected a list")
+    kpis: list[KpiRow] = []
+    raw_kpis = data.get("kpis", [])
+    if not isinstance(raw_kpis, list):
+        errors.append("kpis: expected a list")
+        raw_kpis = []
+    for i, item in enumerate(raw_kpis):
+        if not isinstance(item, dict):
+            errors.append(f"kpis[{i}]: expected an object")
+            continue
+        kpis.append(
+            KpiRow(
+                id=_text(item.get("id")),
+                recommendation=_text(item.get("recommendation")),
+                title=_text(item.get("title")),
+                value=_text(item.get("value")),
+                target=_text(item.get("target")),
+                rag=_text(item.get("rag")).lower(),
+            )
+        )
     period = data.get("period")
     if not isinstance(period, str):
         errors.append("period: expected a YYYY-MM string")
@@ -172,6 +204,7 @@ def parse_manifest(data: Any, folder: Path, where: str) -> Manifest:
         summary=tuple(summary),
         folder=folder,
         asks=tuple(asks),
+        kpis=tuple(kpis),
     )
 
 

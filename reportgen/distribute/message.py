@@ -151,6 +151,18 @@ def context(
             }
             for r in manifest.summary
         ],
+        "kpis": [
+            {
+                "id": k.id,
+                "recommendation": k.recommendation,
+                "title": k.title,
+                "value": k.value,
+                "target": k.target,
+                "rag": k.rag,
+                "rag_label": labels.rag(k.rag),
+            }
+            for k in manifest.kpis
+        ],
         "rag_counts": counts,
         "asks": [
             {"ref": a.ref, "kind": a.kind, "label": ASK_LABELS.get(a.kind, a.kind), "text": a.text}

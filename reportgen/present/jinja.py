@@ -37,6 +37,7 @@ GLOBALS: dict[str, Any] = {
     "share": numbers.share,
     "kpi_value_text": sentences.kpi_value,
     "target_text": sentences.target_text,
+    "definition_rows": sentences.definition_rows,
 }
 """Functions and tables every template may use."""
 

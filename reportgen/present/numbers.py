@@ -62,6 +62,15 @@ def value(v: float | None, unit: str | None = None, decimals: int | None = None)
     return text
 
 
+def target(v: float, unit: str | None = None, decimals: int | None = None) -> str:
+    """A target as printed: ``10%`` beside a value of ``2.01%``.
+
+    Targets are round numbers in plans, so a whole-number target drops the
+    KPI's fixed decimals ("10%", not "10.00%"); any other keeps them.
+    """
+    return value(v, unit, None if float(v).is_integer() else decimals)
+
+
 def amount(gap: float, unit: str | None = None, decimals: int | None = None) -> str:
     """The size of a difference, without sign: ``9 points``, ``1 point``, ``3 days``, ``12``.
 

@@ -18,6 +18,7 @@ from reportgen.present.numbers import (
     change,
     month,
     plural,
+    target,
     upper_first,
     value,
     with_parts,
@@ -43,14 +44,9 @@ def kpi_value(k: KpiResult) -> str:
     return with_parts(k.value, k.unit, k.decimals, k.numerator, k.denominator)
 
 
-def kpi_value_short(k: KpiResult) -> str:
-    """The month's value alone (``52.3%``), for chart titles and tight cells."""
-    return value(k.value, k.unit, k.decimals)
-
-
 def target_text(k: KpiResult) -> str:
     """The month's target as a bare figure (``95%``), or an en dash."""
-    return "–" if k.target.value is None else value(k.target.value, k.unit, k.decimals)
+    return "–" if k.target.value is None else target(k.target.value, k.unit, k.decimals)
 
 
 _SPC_PHRASE: dict[str | None, str] = {
@@ -82,7 +78,8 @@ def spc_sentence(r: SpcResult, unit: str | None = None, decimals: int | None = N
     def fmt(x: float | None) -> str:
         return value(x, unit, decimals)
 
-    assurance = _assurance_clause(r, latest, segment, fmt)
+    goal = "" if latest.target is None else target(latest.target, unit, decimals)
+    assurance = _assurance_clause(r, latest, segment, goal)
     phrase = _SPC_PHRASE[latest.point_type]
     if latest.point_type == "special_cause_neutral":
         phrase += f" ({'higher' if latest.side == 'high' else 'lower'})"
@@ -169,19 +166,18 @@ def _signal_clause(r: SpcResult, latest: SpcPoint, segment: SpcSegment, fmt: _Fm
     )
 
 
-def _assurance_clause(r: SpcResult, latest: SpcPoint, segment: SpcSegment, fmt: _Fmt) -> str:
+def _assurance_clause(r: SpcResult, latest: SpcPoint, segment: SpcSegment, goal: str) -> str:
     if r.assurance is None or latest.target is None:
         return ""
-    target = fmt(latest.target)
     side = "above the upper" if latest.target > (segment.upper_limit or 0) else "below the lower"
     if r.assurance == "consistent_pass":
-        return f"the target of {target} is {side} process limit, so it should be met consistently"
+        return f"the target of {goal} is {side} process limit, so it should be met consistently"
     if r.assurance == "consistent_fail":
         return (
-            f"the target of {target} is {side} process limit, so it will not be met "
+            f"the target of {goal} is {side} process limit, so it will not be met "
             "without a change to the process"
         )
-    return f"the target of {target} is inside the process limits, so it will be hit and miss"
+    return f"the target of {goal} is inside the process limits, so it will be hit and miss"
 
 
 def kpi_summary(k: KpiResult) -> str:

@@ -41,7 +41,7 @@ from reportgen.atomic import atomic_write_bytes
 from reportgen.periods import Period
 from reportgen.present.labels import CHART_SIGNALS
 from reportgen.present.numbers import number
-from reportgen.present.numbers import value as format_value
+from reportgen.present.numbers import target as format_target
 
 Direction = Literal["higher", "lower", "neither"]
 SpecialCause = Literal["improvement", "concern", "neutral"]
@@ -184,7 +184,7 @@ def target_label(spec: ChartSpec) -> str:
     if spec.target is None:
         return ""
     word = "Interim target" if spec.target_interim else "Target"
-    label = f"{word} {format_value(spec.target, spec.unit, spec.decimals)}"
+    label = f"{word} {format_target(spec.target, spec.unit, spec.decimals)}"
     if spec.target_by is not None:
         label += f" by {spec.target_by.label}"
     return label

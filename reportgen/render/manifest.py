@@ -12,6 +12,7 @@ same bytes. Paths are POSIX and relative to the manifest's folder.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,24 @@ class AskRow:
 
 
 @dataclass(frozen=True)
+class KpiRow:
+    """One KPI with a data series, its figures already printed by reportgen.present.
+
+    The email quotes these strings, so it says exactly what the packs say.
+    """
+
+    id: str
+    recommendation: str
+    title: str
+    value: str
+    target: str
+    rag: str
+
+
+_KPI_FIELDS = tuple(f.name for f in dataclasses.fields(KpiRow))
+
+
+@dataclass(frozen=True)
 class Manifest:
     tool: str
     version: str
@@ -79,6 +98,7 @@ class Manifest:
     summary: tuple[SummaryRow, ...] = ()
     warnings: tuple[str, ...] = ()
     asks: tuple[AskRow, ...] = ()
+    kpis: tuple[KpiRow, ...] = ()
 
     def to_json(self) -> str:
         data = {
@@ -107,6 +127,7 @@ class Manifest:
             ],
             "warnings": list(self.warnings),
             "asks": [{"ref": a.ref, "kind": a.kind, "text": a.text} for a in self.asks],
+            "kpis": [dataclasses.asdict(k) for k in self.kpis],
         }
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -179,6 +200,7 @@ def read_manifest(path: Path) -> Manifest:
             asks=tuple(
                 AskRow(str(a["ref"]), str(a["kind"]), str(a["text"])) for a in data.get("asks", [])
             ),
+            kpis=tuple(KpiRow(**{f: str(k[f]) for f in _KPI_FIELDS}) for k in data.get("kpis", [])),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ManifestError(f"{path}: manifest does not match the contract: {exc!r}") from exc
