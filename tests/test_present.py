@@ -148,4 +148,8 @@ def test_source_line_and_definitions() -> None:
     assert sentences.source_line(bare) == "Source: not stated in the plan."
     rows = dict(sentences.definition_rows(kpi))
     assert rows["Numerator"] == "vacant posts"
-    assert rows["Definition"] == "Vacancy rate"
+    assert rows["As the plan words it"] == "Vacancy rate"
+    defined = kpi.model_copy(update={"definition": "Vacant posts as a share of posts"})
+    assert (
+        dict(sentences.definition_rows(defined))["Definition"] == "Vacant posts as a share of posts"
+    )

@@ -244,7 +244,9 @@ def source_line(kpi: Kpi) -> str:
 def definition_rows(kpi: Kpi) -> tuple[tuple[str, str], ...]:
     """The KPI definitions appendix entry: (label, text) pairs the plan supplies."""
     rows = [
-        ("Definition", kpi.definition or kpi.as_written),
+        ("Definition", kpi.definition)
+        if kpi.definition
+        else ("As the plan words it", kpi.as_written),
         ("Numerator", kpi.numerator),
         ("Denominator", kpi.denominator),
         ("Source system", kpi.source_system),
