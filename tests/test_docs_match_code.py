@@ -39,6 +39,7 @@ def test_assessment_json_doc_lists_every_key() -> None:
         "Top level": set(data),
         "Recommendation": set(rec),
         "KPI": set(kpi),
+        "Printed": set(kpi["printed"]),
         "Target": set(kpi["target"]),
         "Comparison": set(kpi["previous"]),
         "SPC": set(kpi["spc"]),

@@ -205,6 +205,6 @@ def test_board_glossary_explains_spc_terms(small: Path) -> None:
         "Special cause variation",
         "Process limits",
         "Assurance",
-        "Trial limits",
+        "Provisional limits",
     ):
         assert term in glossary, term

@@ -153,3 +153,15 @@ def test_source_line_and_definitions() -> None:
     assert (
         dict(sentences.definition_rows(defined))["Definition"] == "Vacant posts as a share of posts"
     )
+
+
+def test_json_export_carries_each_kpis_printed_strings() -> None:
+    from reportgen.assess.export import to_data
+
+    pts = series("42", "2019-04", [58, 60, 61, 63, 65, 68, 71.25])
+    data = to_data(assess(project(pts), P("2019-10")))
+    printed = data["recommendations"][0]["kpis"][0]["printed"]
+    assert printed["value"] == "71.2%"
+    assert printed["target"] == "70%"
+    assert printed["status"] == "Green"
+    assert printed["movement"] in {"Improving", "No significant change"}

@@ -18,6 +18,7 @@ from typing import Any
 from reportgen import __version__
 from reportgen.assess.engine import Assessment
 from reportgen.periods import Period
+from reportgen.present.printed import printed_kpi
 
 SCHEMA = 1
 
@@ -46,6 +47,8 @@ def to_data(assessment: Assessment) -> dict[str, Any]:
     recs = []
     for r in assessment.recommendations:
         data = plain(r)
+        for kpi, result in zip(data["kpis"], r.kpis, strict=True):
+            kpi["printed"] = printed_kpi(result)
         note = r.note
         data["note"] = (
             None
