@@ -132,53 +132,30 @@ def parse_manifest(data: Any, folder: Path, where: str) -> Manifest:
         pack = _pack(item, f"outputs[{i}]", errors)
         if pack is not None:
             outputs.append(pack)
-    summary: list[SummaryRow] = []
-    raw_summary = data.get("summary", [])
-    if not isinstance(raw_summary, list):
-        errors.append("summary: expected a list")
-        raw_summary = []
-    for i, item in enumerate(raw_summary):
-        if not isinstance(item, dict):
-            errors.append(f"summary[{i}]: expected an object")
-            continue
-        summary.append(
-            SummaryRow(
-                ref=_text(item.get("ref")),
-                title=_text(item.get("title")),
-                rag=_text(item.get("rag")).lower(),
-                reason=_text(item.get("reason")),
-            )
+    summary = [
+        SummaryRow(
+            ref=_text(item.get("ref")),
+            title=_text(item.get("title")),
+            rag=_text(item.get("rag")).lower(),
+            reason=_text(item.get("reason")),
         )
-    asks: list[AskRow] = []
-    raw_asks = data.get("asks", [])
-    for i, item in enumerate(raw_asks if isinstance(raw_asks, list) else []):
-        if not isinstance(item, dict):
-            errors.append(f"asks[{i}]: expected an object")
-            continue
-        asks.append(
-            AskRow(_text(item.get("ref")), _text(item.get("kind")), _text(item.get("text")))
+        for item in _objects(data, "summary", errors)
+    ]
+    asks = [
+        AskRow(_text(item.get("ref")), _text(item.get("kind")), _text(item.get("text")))
+        for item in _objects(data, "asks", errors)
+    ]
+    kpis = [
+        KpiRow(
+            id=_text(item.get("id")),
+            recommendation=_text(item.get("recommendation")),
+            title=_text(item.get("title")),
+            value=_text(item.get("value")),
+            target=_text(item.get("target")),
+            rag=_text(item.get("rag")).lower(),
         )
-    if not isinstance(raw_asks, list):
-        errors.append("asks: expected a list")
-    kpis: list[KpiRow] = []
-    raw_kpis = data.get("kpis", [])
-    if not isinstance(raw_kpis, list):
-        errors.append("kpis: expected a list")
-        raw_kpis = []
-    for i, item in enumerate(raw_kpis):
-        if not isinstance(item, dict):
-            errors.append(f"kpis[{i}]: expected an object")
-            continue
-        kpis.append(
-            KpiRow(
-                id=_text(item.get("id")),
-                recommendation=_text(item.get("recommendation")),
-                title=_text(item.get("title")),
-                value=_text(item.get("value")),
-                target=_text(item.get("target")),
-                rag=_text(item.get("rag")).lower(),
-            )
-        )
+        for item in _objects(data, "kpis", errors)
+    ]
     period = data.get("period")
     if not isinstance(period, str):
         errors.append("period: expected a YYYY-MM string")
@@ -206,6 +183,21 @@ def parse_manifest(data: Any, folder: Path, where: str) -> Manifest:
         asks=tuple(asks),
         kpis=tuple(kpis),
     )
+
+
+def _objects(data: dict[str, Any], key: str, errors: list[str]) -> list[dict[str, Any]]:
+    """The objects of an optional list field; anything else is noted in ``errors``."""
+    raw = data.get(key, [])
+    if not isinstance(raw, list):
+        errors.append(f"{key}: expected a list")
+        return []
+    objects: list[dict[str, Any]] = []
+    for i, item in enumerate(raw):
+        if isinstance(item, dict):
+            objects.append(item)
+        else:
+            errors.append(f"{key}[{i}]: expected an object")
+    return objects
 
 
 def _pack(item: Any, where: str, errors: list[str]) -> PackFile | None:
