@@ -101,6 +101,11 @@ def render() -> str:
         "interim targets dated after the final target or out of order; percent targets "
         "outside 0-100; quantitative KPIs without a unit; `end` before `start`.",
         "",
+        "To write shared fields once, name a mapping with an anchor where it is first "
+        "used (`- &percent_kpi` …) and merge it into others with `<<: *percent_kpi`; "
+        "keys written beside the merge win, and a problem in a merged value is reported "
+        "at the line where that value is written.",
+        "",
     ]
     for model in MODELS:
         doc = (model.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")

@@ -202,9 +202,16 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return node
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: dict[Any, yaml.Node] = {}
     for key_node, _ in node.value:
+        if key_node.tag == _MERGE_TAG:
+            # ``<<: *defaults`` is YAML's merge key; flatten_mapping below
+            # copies the named mapping's keys in, explicit keys winning.
+            continue
         key = loader.construct_object(key_node)
         if not isinstance(key, Hashable):
             raise _unusable_key(node, key_node)
@@ -248,12 +255,31 @@ def _record(node: yaml.Node, loc: Loc, out: dict[Loc, tuple[int, int]]) -> None:
     out[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                _record_merged(value_node, loc, out)
+                continue
             key = key_node.value
             out[(*loc, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             _record_children(value_node, (*loc, key), out)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             _record(item, (*loc, i), out)
+
+
+def _record_merged(node: yaml.Node, loc: Loc, out: dict[Loc, tuple[int, int]]) -> None:
+    """Positions for keys a merge (``<<: *name``) brings in: where they are written.
+
+    A problem in a merged value is reported at the line of the anchored
+    mapping that holds it, the only place the analyst can fix it. Keys
+    written beside the merge are recorded afterwards and win, as in YAML.
+    """
+    sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    saved = out.get(loc)
+    for source in reversed(sources):  # earlier mappings in a list win
+        if isinstance(source, yaml.MappingNode):
+            _record(source, loc, out)
+    if saved is not None:
+        out[loc] = saved
 
 
 def _record_children(node: yaml.Node, loc: Loc, out: dict[Loc, tuple[int, int]]) -> None:

@@ -101,6 +101,12 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> Explained:
         )  # fmt: skip
     if "duplicate key" in problem:
         return Explained(line, column, problem.removeprefix("found "))
+    if "for merging" in problem:
+        return Explained(
+            line, column, "'<<:' merges a mapping written elsewhere into this one, so its "
+            "value must name one with an alias (<<: *defaults) or list several "
+            "(<<: [*a, *b]); remove the '<<' line or point it at an anchored mapping"
+        )  # fmt: skip
     if "constructing a mapping" in context:  # our own loader's words (keys), already plain
         return Explained(line, column, f"{context} {problem}")
     what = " ".join(x for x in (context, problem) if x)
