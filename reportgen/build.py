@@ -33,7 +33,8 @@ from markupsafe import Markup
 
 from reportgen import __version__, generations
 from reportgen.assess.briefing import briefing
-from reportgen.assess.engine import Assessment, assess
+from reportgen.assess.engine import assess
+from reportgen.assess.results import Assessment
 from reportgen.atomic import atomic_write_text
 from reportgen.errors import ReportgenError
 from reportgen.load.project import AS_OF, load_for_period

@@ -29,9 +29,8 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from reportgen.assess.actions import ActionResult
-from reportgen.assess.engine import Assessment, RecommendationResult
 from reportgen.assess.rag import kpi_rag
+from reportgen.assess.results import ActionResult, Assessment, RecommendationResult
 from reportgen.assess.spc import SpcPoint
 from reportgen.assess.targets import target_at
 from reportgen.atomic import atomic_write_bytes, atomic_write_text

@@ -14,7 +14,8 @@ import pytest
 from pypdf import PdfReader
 
 from reportgen.assess.drivers import EXCEPTION_STATES
-from reportgen.assess.engine import Assessment, assess
+from reportgen.assess.engine import assess
+from reportgen.assess.results import Assessment
 from reportgen.build import run_build
 from reportgen.distribute.send import send_period
 from reportgen.load.project import read_project

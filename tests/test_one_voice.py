@@ -21,7 +21,7 @@ from build_project import write_project
 from pypdf import PdfReader
 
 from reportgen.assess.engine import assess
-from reportgen.assess.kpis import KpiResult
+from reportgen.assess.results import KpiResult
 from reportgen.build import run_build
 from reportgen.distribute import send_period
 from reportgen.load.project import read_project

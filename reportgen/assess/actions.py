@@ -11,72 +11,12 @@ how boards talk about it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
-from reportgen.assess.rag import Status
+from reportgen.assess.results import ActionResult, ActionState, Status
 from reportgen.load.plan import Action, RagRules
 from reportgen.load.records import ActionUpdate
 from reportgen.periods import Period
-
-ActionState = Literal[
-    "complete",
-    "blocked",
-    "overdue",
-    "off track",
-    "at risk",
-    "due soon",
-    "on track",
-    "not started",
-    "no due date",
-]
-
-STATE_LABELS: dict[str, str] = {
-    "complete": "Complete",
-    "blocked": "Blocked",
-    "overdue": "Overdue",
-    "off track": "Off track",
-    "at risk": "At risk",
-    "due soon": "Due soon",
-    "on track": "On track",
-    "not started": "Not started",
-    "no due date": "No due date",
-}
-
-
-@dataclass(frozen=True)
-class ActionResult:
-    ref: str
-    text: str
-    leads: tuple[str, ...]
-    workstream: str
-    recommendation: str
-    original_due: Period | None
-    revised_due: Period | None
-    due_as_written: str | None
-    state: ActionState
-    status: Status
-    reason: str
-    overdue_weeks: int | None
-    slippage_months: int | None
-    completed_in: Period | None
-    on_time: bool | None
-    reported_status: str | None
-    percent_complete: float | None
-    comment: str | None
-    updated_in: Period | None
-    gaps: tuple[str, ...]
-
-    @property
-    def state_label(self) -> str:
-        if self.state == "overdue" and self.overdue_weeks is not None:
-            return f"Overdue {self.overdue_weeks} wk"
-        return STATE_LABELS[self.state]
-
-    @property
-    def due(self) -> Period | None:
-        return self.revised_due or self.original_due
 
 
 def assess_action(

@@ -14,9 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from reportgen.assess.drivers import Driver
-from reportgen.assess.engine import Assessment, RecommendationResult
-from reportgen.assess.rag import Status
+from reportgen.assess.results import Assessment, Driver, RecommendationResult, Status
 from reportgen.assess.rollup import NAMED_DRIVERS
 from reportgen.load.records import RISK_RATINGS, Recovery, Risk
 from reportgen.present import labels

@@ -6,33 +6,11 @@ re-reading inputs, so the list is exactly consistent with both packs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from reportgen.assess.rag import STATUS_ORDER
+from reportgen.assess.results import STATUS_ORDER, Change, ChangeKind, RecommendationResult
 from reportgen.present import labels
 from reportgen.present.sentences import spc_sentence
-
-if TYPE_CHECKING:
-    from reportgen.assess.engine import RecommendationResult
-
-ChangeKind = Literal[
-    "rag-improved",
-    "rag-worsened",
-    "kpi-rag",
-    "newly-overdue",
-    "new-signal",
-    "target-met",
-    "completed",
-]
-
-
-@dataclass(frozen=True)
-class Change:
-    kind: ChangeKind
-    subject: str
-    text: str
-
 
 _RANK = {s: i for i, s in enumerate(("red", "amber", "green"))}
 

@@ -10,12 +10,8 @@ the one at-risk action of twenty is never on the third page.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
 
-from reportgen.assess.actions import ActionResult
-from reportgen.assess.kpis import KpiResult
-from reportgen.assess.rag import Status
+from reportgen.assess.results import ActionResult, Driver, KpiResult
 from reportgen.present.numbers import plural, share, upper_first, value, weeks
 from reportgen.present.sentences import gap_words
 
@@ -34,18 +30,6 @@ ACTION_ORDER: tuple[str, ...] = (
 
 EXCEPTION_STATES = frozenset({"blocked", "overdue", "off track", "at risk"})
 """States that make an action an exception to report by name."""
-
-
-@dataclass(frozen=True)
-class Driver:
-    """One KPI or action that makes a recommendation red or amber."""
-
-    kind: Literal["kpi", "action"]
-    ref: str
-    status: Status
-    state: str
-    """The KPI's RAG (red, amber) or the action's state (overdue, at risk, ...)."""
-    text: str
 
 
 def action_rank(action: ActionResult) -> int:

@@ -9,104 +9,29 @@ travel and "what changed".
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 
-from reportgen.assess.actions import ActionResult, assess_action, delivered_on_time_share
-from reportgen.assess.changes import Change, changes
-from reportgen.assess.drivers import Driver, drivers, outcomes_against_activity
-from reportgen.assess.kpis import KpiResult, assess_kpi, parts_for, series_for
-from reportgen.assess.rag import Status, count_statuses
-from reportgen.assess.rollup import Override, kpi_counts, rollup
-from reportgen.errors import Problem
+from reportgen.assess.actions import assess_action, delivered_on_time_share
+from reportgen.assess.changes import changes
+from reportgen.assess.drivers import drivers, outcomes_against_activity
+from reportgen.assess.kpis import assess_kpi, parts_for, series_for
+from reportgen.assess.results import (
+    ActionResult,
+    Assessment,
+    Override,
+    RagTravel,
+    RecommendationResult,
+    Status,
+    WorkstreamResult,
+)
+from reportgen.assess.rollup import kpi_counts, rollup
 from reportgen.load.plan import Plan, Recommendation
 from reportgen.load.records import ActionUpdate, DataPoint, Note, Project
 from reportgen.periods import Period
-from reportgen.present import labels
 from reportgen.present.sentences import override_reason
 
 _RANK = {"red": 0, "amber": 1, "green": 2}
-
-
-@dataclass(frozen=True)
-class RecommendationResult:
-    ref: str
-    title: str
-    status: Status
-    reason: str
-    computed_status: Status
-    computed_reason: str
-    override: Override | None
-    kpis: tuple[KpiResult, ...]
-    actions: tuple[ActionResult, ...]
-    kpi_counts: dict[str, int]
-    note: Note | None
-    travel: str
-    previous_status: Status | None
-    changes: tuple[Change, ...] = field(default_factory=tuple)
-    drivers: tuple[Driver, ...] = field(default_factory=tuple)
-    """Red and amber KPIs and exception actions, most serious first."""
-    outcomes_against_activity: str | None = None
-    """Said when KPIs and actions disagree (off target yet delivered, or the reverse)."""
-
-    @property
-    def status_label(self) -> str:
-        return labels.rag(self.status)
-
-    @property
-    def overdue(self) -> tuple[ActionResult, ...]:
-        return tuple(a for a in self.actions if a.state == "overdue")
-
-    def _signals(self, word: str) -> int:
-        return sum(1 for k in self.kpis if k.spc is not None and word in (k.spc.variation or ""))
-
-    @property
-    def spc_improving(self) -> int:
-        """KPIs whose latest value is special-cause improvement."""
-        return self._signals("improvement")
-
-    @property
-    def spc_concern(self) -> int:
-        """KPIs whose latest value is special-cause concern."""
-        return self._signals("concern")
-
-
-@dataclass(frozen=True)
-class WorkstreamResult:
-    id: str
-    name: str
-    actions: tuple[ActionResult, ...]
-    recommendations: tuple[str, ...]
-    action_counts: dict[str, int]
-
-
-@dataclass(frozen=True)
-class Assessment:
-    plan: Plan
-    period: Period
-    as_of: date
-    recommendations: tuple[RecommendationResult, ...]
-    workstreams: tuple[WorkstreamResult, ...]
-    on_time: tuple[int, int]
-    warnings: tuple[Problem, ...]
-
-    def recommendation(self, ref: str) -> RecommendationResult:
-        for r in self.recommendations:
-            if r.ref == ref:
-                return r
-        raise KeyError(ref)
-
-    @property
-    def kpis(self) -> tuple[KpiResult, ...]:
-        return tuple(k for r in self.recommendations for k in r.kpis)
-
-    @property
-    def actions(self) -> tuple[ActionResult, ...]:
-        return tuple(a for r in self.recommendations for a in r.actions)
-
-    @property
-    def status_counts(self) -> dict[str, int]:
-        return count_statuses(r.status for r in self.recommendations)
 
 
 def _assess_recommendation(
@@ -161,7 +86,7 @@ def _assess_recommendation(
     )
 
 
-def _travel(now: Status, before: Status | None) -> str:
+def _travel(now: Status, before: Status | None) -> RagTravel:
     if before is None or now not in _RANK or before not in _RANK:
         return "n/a"
     if _RANK[now] > _RANK[before]:

@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Any
 
 from reportgen import __version__
-from reportgen.assess.engine import Assessment
+from reportgen.assess.results import Assessment
 from reportgen.periods import Period
 from reportgen.present.printed import printed_kpi
 

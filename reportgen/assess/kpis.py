@@ -8,96 +8,18 @@ which the plan sets for the whole service.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Literal
 
 from reportgen.assess import spc as spc_mod
-from reportgen.assess.rag import Status, kpi_rag
-from reportgen.assess.targets import TargetAt, target_at
+from reportgen.assess.rag import kpi_rag
+from reportgen.assess.results import Comparison, KpiResult, Movement, Travel
+from reportgen.assess.targets import target_at
 from reportgen.load.plan import Kpi, RagRules
 from reportgen.load.records import DataPoint
 from reportgen.periods import Period, period_range
-from reportgen.present import labels
 from reportgen.present.numbers import value as fmt_value
-from reportgen.present.sentences import kpi_summary, kpi_value
-
-Travel = Literal["improving", "deteriorating", "no change", "up", "down", "n/a"]
-"""A raw move between two months, judged by the KPI's good direction."""
-
-Movement = Literal[
-    "improving", "deteriorating", "no significant change", "no change", "higher", "lower", "n/a"
-]
-"""What a pack says about the latest month (Making Data Count).
-
-With SPC limits, only a special-cause signal at the latest value is a
-movement (improving or deteriorating by the KPI's good direction, higher or
-lower when it has none); a move inside common-cause variation is "no
-significant change". Without limits the raw move since last month is used.
-"""
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Movement against an earlier month, judged by the KPI's direction."""
-
-    against: Period
-    value: float | None
-    change: float | None
-    travel: Travel
-
-
-@dataclass(frozen=True)
-class KpiResult:
-    """Everything a pack shows about one KPI for the reporting month."""
-
-    id: str
-    title: str
-    recommendation: str
-    measure: str
-    unit: str | None
-    direction: str
-    period: Period
-    value: float | None
-    latest_value: float | None
-    latest_period: Period | None
-    age_months: int | None
-    stale: bool
-    target: TargetAt
-    status: Status
-    reason: str
-    previous: Comparison | None
-    year_ago: Comparison | None
-    series: tuple[tuple[Period, float | None], ...]
-    targets: tuple[float | None, ...]
-    spc: spc_mod.SpcResult | None
-    met_before: bool
-    summary: str
-    gaps: tuple[str, ...] = field(default_factory=tuple)
-    decimals: int | None = None
-    """Decimals the plan asks for (None: up to one)."""
-    numerator: float | None = None
-    """The month's numerator, when the KPI data supplies it."""
-    denominator: float | None = None
-    """The month's denominator, when the KPI data supplies it."""
-    movement: Movement = "n/a"
-
-    @property
-    def status_label(self) -> str:
-        return labels.rag(self.status)
-
-    @property
-    def quantitative(self) -> bool:
-        return self.measure == "quantitative"
-
-    @property
-    def value_text(self) -> str:
-        """The month's value as every output prints it; the last value and month if none."""
-        if self.value is not None:
-            return kpi_value(self)
-        if self.latest_value is not None and self.latest_period is not None:
-            last = fmt_value(self.latest_value, self.unit, self.decimals)
-            return f"{last} ({self.latest_period.label})"
-        return "–"
+from reportgen.present.sentences import kpi_summary
 
 
 def series_for(kpi_id: str, points: Sequence[DataPoint]) -> dict[Period, float]:

@@ -11,23 +11,10 @@ numeric target are grey; a month with no value is "no data", never a guess.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Literal
-
-from reportgen.assess.targets import TargetAt
+from reportgen.assess.results import Status, TargetAt
 from reportgen.load.plan import Kpi, RagRules
 from reportgen.present.numbers import value as fmt_value
 from reportgen.present.sentences import gap_words
-
-Status = Literal["red", "amber", "green", "grey", "no-data"]
-
-STATUS_ORDER: tuple[Status, ...] = ("red", "amber", "green", "grey", "no-data")
-
-
-def count_statuses(statuses: Iterable[str]) -> dict[str, int]:
-    """How many of each status, every status present (zeros included), in order."""
-    found = list(statuses)
-    return {s: found.count(s) for s in STATUS_ORDER}
 
 
 def tolerance(kpi: Kpi, target: float, rules: RagRules) -> float:

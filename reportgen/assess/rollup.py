@@ -22,25 +22,15 @@ rest, so the "why" can be read without opening the section.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from reportgen.assess.actions import ActionResult
 from reportgen.assess.drivers import drivers, named_reason
-from reportgen.assess.kpis import KpiResult
-from reportgen.assess.rag import Status, count_statuses
+from reportgen.assess.results import ActionResult, KpiResult, Status, count_statuses
 from reportgen.load.plan import RollupRules
 from reportgen.present import labels
 from reportgen.present.numbers import share
 
 NAMED_DRIVERS = 2
 """How many drivers a reason names; a board reads one or two, not a list."""
-
-
-@dataclass(frozen=True)
-class Override:
-    status: Status
-    reason: str
-    author: str
 
 
 def kpi_counts(kpis: Sequence[KpiResult]) -> dict[str, int]:

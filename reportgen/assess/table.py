@@ -6,7 +6,7 @@ diffs cleanly between runs.
 
 from __future__ import annotations
 
-from reportgen.assess.engine import Assessment
+from reportgen.assess.results import Assessment
 from reportgen.present import labels
 from reportgen.present.sentences import target_text
 

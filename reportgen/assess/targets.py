@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
 
+from reportgen.assess.results import TargetAt, TargetKind
 from reportgen.load.plan import Kpi
 from reportgen.periods import Period
 from reportgen.present.numbers import target as value
-
-TargetKind = Literal["final", "interim", "trajectory", "tbc", "none", "not-numeric"]
 
 
 @dataclass(frozen=True)
@@ -27,20 +26,6 @@ class Milestone:
     period: Period
     value: float
     kind: Literal["start", "interim", "final"]
-
-
-@dataclass(frozen=True)
-class TargetAt:
-    """The target that applies in one month, with words to explain it."""
-
-    value: float | None
-    kind: TargetKind
-    label: str
-    by: Period | None = None
-
-    @property
-    def numeric(self) -> bool:
-        return self.value is not None
 
 
 def milestones(kpi: Kpi, start: tuple[Period, float] | None) -> list[Milestone]:

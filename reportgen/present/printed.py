@@ -12,7 +12,7 @@ from reportgen.present import labels
 from reportgen.present.sentences import target_text
 
 if TYPE_CHECKING:
-    from reportgen.assess.kpis import KpiResult
+    from reportgen.assess.results import KpiResult
 
 
 def printed_kpi(k: KpiResult) -> dict[str, str]:

@@ -27,7 +27,7 @@ from reportgen.present.numbers import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from reportgen.assess.kpis import KpiResult
+    from reportgen.assess.results import KpiResult
     from reportgen.assess.spc import SpcPoint, SpcResult, SpcSegment
     from reportgen.load.plan import Kpi
     from reportgen.periods import Period

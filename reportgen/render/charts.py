@@ -38,12 +38,12 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from reportgen.atomic import atomic_write_bytes
+from reportgen.load.plan import Direction
 from reportgen.periods import Period
 from reportgen.present.labels import CHART_SIGNALS
 from reportgen.present.numbers import number
 from reportgen.present.numbers import target as format_target
 
-Direction = Literal["higher", "lower", "neither"]
 SpecialCause = Literal["improvement", "concern", "neutral"]
 
 # Bump when the drawing code changes what a given spec looks like, so cached

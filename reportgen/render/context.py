@@ -19,11 +19,15 @@ from typing import Literal
 
 from markupsafe import Markup
 
-from reportgen.assess.actions import ActionResult
 from reportgen.assess.briefing import Briefing
-from reportgen.assess.changes import Change
-from reportgen.assess.engine import Assessment, RecommendationResult, WorkstreamResult
-from reportgen.assess.kpis import KpiResult
+from reportgen.assess.results import (
+    ActionResult,
+    Assessment,
+    Change,
+    KpiResult,
+    RecommendationResult,
+    WorkstreamResult,
+)
 from reportgen.load.plan import Plan, Recommendation
 from reportgen.periods import Period
 from reportgen.render.source_notes import SourceNotes

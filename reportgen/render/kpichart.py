@@ -11,12 +11,12 @@ every month, and the chart's target line must show where the plan is heading
 from __future__ import annotations
 
 from reportgen.assess import spc as spc_mod
-from reportgen.assess.kpis import KpiResult
+from reportgen.assess.results import KpiResult
 from reportgen.assess.targets import milestones
 from reportgen.load.plan import Kpi
 from reportgen.periods import Period
 from reportgen.present import sentences
-from reportgen.render.charts import ChartSpec, Direction, SpecialCause
+from reportgen.render.charts import ChartSpec, SpecialCause
 
 
 def chart_spec(k: KpiResult, kpi: Kpi) -> ChartSpec | None:
@@ -58,13 +58,12 @@ def chart_spec(k: KpiResult, kpi: Kpi) -> ChartSpec | None:
             notes.append(sentences.shift_note(shift.period))
         if k.spc.chunky:
             notes.append(sentences.SMALL_COUNTS_NOTE)
-    direction: Direction = k.direction if k.direction in ("higher", "lower") else "neither"  # type: ignore[assignment]
     return ChartSpec(
         title=f"KPI {k.id}: {k.title}",
         periods=periods,
         values=tuple(v for _, v in k.series),
         unit=k.unit or "number",
-        direction=direction,
+        direction=k.direction,
         target=goal,
         target_by=goal_by,
         target_interim=interim,

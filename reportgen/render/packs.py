@@ -18,7 +18,7 @@ from markupsafe import Markup
 from reportgen import __version__
 from reportgen.assess.briefing import briefing
 from reportgen.assess.drivers import EXCEPTION_STATES, exceptions_first
-from reportgen.assess.engine import Assessment, RecommendationResult, WorkstreamResult
+from reportgen.assess.results import Assessment, RecommendationResult, WorkstreamResult
 from reportgen.errors import ReportgenError
 from reportgen.periods import Period
 from reportgen.present import sentences
