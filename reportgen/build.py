@@ -36,6 +36,17 @@ from reportgen.assess.briefing import briefing
 from reportgen.assess.engine import assess
 from reportgen.assess.results import Assessment
 from reportgen.atomic import atomic_write_text
+from reportgen.contract.manifest import (
+    MANIFEST_NAME,
+    AskRow,
+    InputFile,
+    KpiRow,
+    Manifest,
+    PackFile,
+    SummaryRow,
+    read_manifest,
+    write_manifest,
+)
 from reportgen.errors import ReportgenError
 from reportgen.load.project import AS_OF, load_for_period
 from reportgen.load.records import Project
@@ -48,17 +59,6 @@ from reportgen.render.context import ChartRef, Cover, PackContext
 from reportgen.render.fetcher import FetchPolicy
 from reportgen.render.fonts import font_files
 from reportgen.render.kpichart import chart_spec
-from reportgen.render.manifest import (
-    MANIFEST_NAME,
-    AskRow,
-    KpiRow,
-    Manifest,
-    ManifestInput,
-    ManifestOutput,
-    SummaryRow,
-    read_manifest,
-    write_manifest,
-)
 from reportgen.render.markdown import note_to_html
 from reportgen.render.packs import TEMPLATES, PackSpec, context_for, plan_packs
 from reportgen.render.pdf import PdfJob, render_many, worker_pool
@@ -91,7 +91,7 @@ class BuildReport:
 
     period: Period
     out_dir: Path
-    outputs: list[ManifestOutput] = field(default_factory=list)
+    outputs: list[PackFile] = field(default_factory=list)
     rendered: int = 0
     reused: int = 0
     charts_drawn: int = 0
@@ -303,7 +303,7 @@ def _build(
     created = datetime(built.year, built.month, built.day, tzinfo=UTC)
     jobs: list[PdfJob] = []
     job_specs: list[tuple[PackSpec, str]] = []
-    reused: list[ManifestOutput] = []
+    reused: list[PackFile] = []
     layout_digest = layout_inputs_digest(resources)
     for spec, html in htmls:
         html_sha = _sha256((layout_digest + html).encode("utf-8"))
@@ -351,8 +351,8 @@ def _build(
     return report
 
 
-def _output(spec: PackSpec, pages: int, sha256: str, size: int) -> ManifestOutput:
-    return ManifestOutput(
+def _output(spec: PackSpec, pages: int, sha256: str, size: int) -> PackFile:
+    return PackFile(
         path=spec.path,
         kind=spec.kind,
         ref=spec.ref,
@@ -391,12 +391,11 @@ def cover_for(root: Path, project: Project, options: BuildOptions) -> Cover:
 def manifest_asks(assessment: Assessment) -> tuple[AskRow, ...]:
     """What the leads ask of the board, as the email lists it (from the manifest)."""
     b = briefing(assessment)
-    rows = [AskRow(a.ref, a.kind, a.text) for a in b.asks]
+    rows = [AskRow(ref=a.ref, kind=a.kind, text=a.text) for a in b.asks]
     for x in b.risks:
         mitigation = f" Mitigation: {x.risk.mitigation}" if x.risk.mitigation else ""
-        rows.append(
-            AskRow(x.ref, "risk", f"{upper_first(x.risk.rating)}: {x.risk.risk}{mitigation}")
-        )
+        text = f"{upper_first(x.risk.rating)}: {x.risk.risk}{mitigation}"
+        rows.append(AskRow(ref=x.ref, kind="risk", text=text))
     return tuple(rows)
 
 
@@ -416,10 +415,10 @@ def _write_manifest(
     ``previous_dir`` the set it replaces, whose manifest lists them.
     """
     outputs = {o.path: o for o in report.outputs}
-    previous = (previous_dir or out_dir) / MANIFEST_NAME
-    if previous.is_file():
+    previous = previous_dir or out_dir
+    if (previous / MANIFEST_NAME).is_file():
         try:
-            old = read_manifest(previous)
+            old = read_manifest(previous, period=str(assessment.period))
         except ReportgenError:
             old = None
         for o in old.outputs if old else ():
@@ -447,14 +446,22 @@ def _write_manifest(
         as_of=assessment.as_of.isoformat(),
         built=f"{built.isoformat()}T00:00:00Z",
         options=option_data,
-        inputs=tuple(ManifestInput(i.path, i.sha256) for i in project.inputs),
+        inputs=tuple(InputFile(path=i.path, sha256=i.sha256) for i in project.inputs),
         outputs=tuple(outputs.values()),
         summary=tuple(
-            SummaryRow(r.ref, r.title, r.status, r.reason) for r in assessment.recommendations
+            SummaryRow(ref=r.ref, title=r.title, rag=r.status, reason=r.reason)
+            for r in assessment.recommendations
         ),
         asks=manifest_asks(assessment),
         kpis=tuple(
-            KpiRow(k.id, k.recommendation, k.title, k.value_text, target_text(k), k.status)
+            KpiRow(
+                id=k.id,
+                recommendation=k.recommendation,
+                title=k.title,
+                value=k.value_text,
+                target=target_text(k),
+                rag=k.status,
+            )
             for k in assessment.kpis
             if k.quantitative
         ),

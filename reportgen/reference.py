@@ -35,6 +35,9 @@ TOPICS: tuple[Topic, ...] = (
     Topic("templates", "template-context.md", "what pack templates receive, for restyling"),
     Topic("collect", "collection-cycle.md", "leads' workbooks: collect, send, ingest, chase"),
     Topic("faults", "faults.md", "what a crash, a kill or a slow mail server leaves; re-runs"),
+    Topic(
+        "outputs", "outputs-contract.md", "outputs/<period>: manifest.json, the ledger, JSON Schema"
+    ),
 )
 ALIASES = {
     "notes": "updates",

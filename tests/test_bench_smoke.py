@@ -17,11 +17,11 @@ from types import ModuleType
 import pytest
 
 from reportgen.build import BuildReport
+from reportgen.contract import PackFile
 from reportgen.load.project import load_project, read_project
 from reportgen.newproject import create_project
 from reportgen.periods import Period, period_range
 from reportgen.render.charts import DPI, FIG_SIZE_IN, ChartSpec, draw_chart
-from reportgen.render.manifest import ManifestOutput
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
@@ -93,8 +93,12 @@ def test_run_reads_the_build_summary_line(tmp_path: Path) -> None:
     run = _bench("run")
     report = BuildReport(period=Period(2020, 3), out_dir=tmp_path)
     report.outputs = [
-        ManifestOutput("a.pdf", "board", None, "Board pack", 40, "0" * 64, 1),
-        ManifestOutput("b.pdf", "summary", None, "RAG summary", 2, "0" * 64, 1),
+        PackFile(
+            path="a.pdf", kind="board", ref=None, title="Board", pages=40, sha256="0" * 64, bytes=1
+        ),
+        PackFile(
+            path="b.pdf", kind="summary", ref=None, title="RAG", pages=2, sha256="0" * 64, bytes=1
+        ),
     ]
     report.rendered, report.reused = 1, 1
     report.charts_drawn, report.charts_reused = 3, 42

@@ -25,7 +25,7 @@ from test_distribute_helpers import (
 )
 
 from reportgen.cli import main
-from reportgen.distribute.ledger import LEDGER_NAME
+from reportgen.contract import LEDGER_NAME
 
 PASSWORD = "Zebra-Quux-7731-do-not-leak"
 USER = "pip-reports-login"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from test_distribute_helpers import PERIOD, WORKSTREAMS, make_build, write_yaml
 
+from reportgen.contract import read_manifest
 from reportgen.distribute import load_distribution, send_period
 from reportgen.distribute.config import Retry, is_loopback
-from reportgen.distribute.manifest import read_manifest
 from reportgen.distribute.packs import entitlements
 from reportgen.errors import InputError
 from reportgen.load.plan import parse_plan
@@ -237,7 +237,7 @@ def test_refs_checked_against_the_manifest_at_send_time(tmp_path: Path) -> None:
         send_period(tmp_path, Period.parse(PERIOD), dry_run=True)
     assert [str(p) for p in err.value.problems] == [
         "inputs/distribution.yaml:5: groups[0].packs.workstreams[0]: the 2019-10 build has no "
-        "workstream pack 'partnership'; it has: " + ", ".join(WORKSTREAMS),
+        "workstream pack 'partnership'; it has: " + ", ".join(sorted(WORKSTREAMS)),
         "inputs/distribution.yaml:10: recipients[0].packs.recommendations[0]: the 2019-10 build "
         "has no recommendation pack '13'; it has: " + ", ".join(str(i) for i in range(1, 13)),
     ]

@@ -25,6 +25,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from pypdf import PdfWriter
 
+from reportgen.contract import InputFile, Manifest, PackFile, SummaryRow, write_manifest
+
 PERIOD = "2019-10"
 WORKSTREAMS = [
     "workforce-and-development",
@@ -110,7 +112,7 @@ def make_build(project: Path, *, board_padding: int = 0) -> dict[str, bytes]:
             f"Workstream {ws}",
             make_pdf(f"Workstream {ws}"),
         )
-    outputs: list[dict[str, Any]] = []
+    outputs: list[PackFile] = []
     contents: dict[str, bytes] = {}
     for rel, (kind, ref, title, data) in files.items():
         target = folder / rel
@@ -118,30 +120,28 @@ def make_build(project: Path, *, board_padding: int = 0) -> dict[str, bytes]:
         target.write_bytes(data)
         contents[rel] = data
         outputs.append(
-            {
-                "path": rel,
-                "kind": kind,
-                "ref": ref,
-                "title": title,
-                "pages": 1,
-                "sha256": sha256(data),
-                "bytes": len(data),
-                "future_key": [1, 2],
-            }
+            PackFile(
+                path=rel,
+                kind=kind,
+                ref=ref,
+                title=title,
+                pages=1,
+                sha256=sha256(data),
+                bytes=len(data),
+            )
         )
-    manifest = {
-        "tool": "reportgen",
-        "version": "0.1.0",
-        "period": PERIOD,
-        "as_of": "2019-11-05",
-        "built": "2019-11-05T00:00:00Z",
-        "options": {"x": 1},
-        "inputs": [{"path": "inputs/plan.yaml", "sha256": "0" * 64}],
-        "outputs": outputs,
-        "summary": SUMMARY,
-        "something_new": True,
-    }
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    manifest = Manifest(
+        tool="reportgen",
+        version="0.1.0",
+        period=PERIOD,
+        as_of="2019-11-05",
+        built="2019-11-05T00:00:00Z",
+        options={"x": 1},
+        inputs=(InputFile(path="inputs/plan.yaml", sha256="0" * 64),),
+        outputs=tuple(outputs),
+        summary=tuple(SummaryRow.model_validate(row) for row in SUMMARY),
+    )
+    write_manifest(folder, manifest)
     return contents
 
 

@@ -19,8 +19,8 @@ from test_distribute_helpers import (
     write_distribution,
 )
 
-from reportgen.distribute import Ledger, LedgerError, LockHeldError, project_lock, send_period
-from reportgen.distribute.ledger import LEDGER_NAME, Entry, PackRecord
+from reportgen.contract import LEDGER_NAME, ContractError, Entry, PackRecord
+from reportgen.distribute import Ledger, LockHeldError, project_lock, send_period
 from reportgen.lock import LOCK_NAME
 from reportgen.periods import Period
 
@@ -39,7 +39,7 @@ def entry(
         message_id="<x@example.org>",
         response="250 ok",
         attempts=1,
-        packs=(PackRecord(path, digest),),
+        packs=(PackRecord(path=path, sha256=digest),),
     )
 
 
@@ -63,7 +63,7 @@ def test_torn_last_line_is_ignored_then_cut_off_before_appending(
     torn = entry("b@example.org").to_json()[:40]  # a crash part-way through a write
     path.write_text(whole + torn)
     ledger = Ledger(path)
-    with caplog.at_level("WARNING", logger="reportgen.distribute"):
+    with caplog.at_level("WARNING", logger="reportgen.ledger"):
         assert ledger.entries() == [entry("a@example.org")]
     assert "incomplete last record" in caplog.text
     ledger.append(entry("c@example.org"))
@@ -76,7 +76,7 @@ def test_damaged_line_in_the_middle_stops_sending(tmp_path: Path) -> None:
     path.write_text(
         entry("a@example.org").to_json() + "\n{not json\n" + entry("b@example.org").to_json() + "\n"
     )
-    with pytest.raises(LedgerError, match=r"deliveries\.jsonl:2: damaged delivery record"):
+    with pytest.raises(ContractError, match=r"deliveries\.jsonl:2: damaged delivery record"):
         Ledger(path).delivered()
 
 

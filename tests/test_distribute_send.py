@@ -18,8 +18,8 @@ from test_distribute_helpers import (
     write_distribution,
 )
 
-from reportgen.distribute import IntegrityError, Ledger, ManifestError, send_period
-from reportgen.distribute.ledger import LEDGER_NAME
+from reportgen.contract import LEDGER_NAME, ContractError
+from reportgen.distribute import IntegrityError, Ledger, send_period
 from reportgen.periods import Period
 
 P = Period.parse(PERIOD)
@@ -291,9 +291,24 @@ def test_missing_attachment_refused(project: Path, handler: Handler) -> None:
     assert handler.messages == []
 
 
+def test_attachment_linked_from_outside_the_build_refused(
+    project: Path, handler: Handler, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # Same bytes, so the hash matches: only the path rule stops it leaving.
+    pdf = project / "outputs" / PERIOD / "board-pack-2019-10.pdf"
+    outside = tmp_path_factory.mktemp("elsewhere") / "board.pdf"
+    outside.write_bytes(pdf.read_bytes())
+    pdf.unlink()
+    pdf.symlink_to(outside)
+    with pytest.raises(IntegrityError) as err:
+        send_period(project, P)
+    assert f"{pdf}: a symbolic link leads outside {pdf.parent}" in str(err.value)
+    assert handler.messages == []
+
+
 def test_missing_manifest_says_to_build_first(tmp_path: Path) -> None:
     write_distribution(tmp_path, free_port())
-    with pytest.raises(ManifestError, match=r"run `reportgen build --period 2019-10` first"):
+    with pytest.raises(ContractError, match=r"run `reportgen build --period 2019-10` first"):
         send_period(tmp_path, P)
 
 

@@ -67,3 +67,22 @@ def test_plan_schema_reference_is_generated_from_the_schema() -> None:
     assert committed == render(), "run: python -m reportgen.load.schema_doc > docs/plan-schema.md"
     for field in ("interim_targets", "workstream_reason", "title_fragment", "amber_points"):
         assert f"| `{field}` |" in committed
+
+
+def test_outputs_contract_page_is_generated_from_the_models() -> None:
+    import json
+
+    from reportgen.contract import Entry, Manifest
+    from reportgen.contract.schema_doc import render
+
+    committed = (DOCS / "outputs-contract.md").read_text(encoding="utf-8")
+    assert committed == render(), (
+        "run: python -m reportgen.contract.schema_doc > docs/outputs-contract.md"
+    )
+    # The JSON Schema blocks are the models' own, and list every key they read.
+    blocks = re.findall(r"```json\n(.*?)\n```", committed, flags=re.S)
+    schemas = [json.loads(b) for b in blocks]
+    assert [s["title"] for s in schemas] == ["Manifest", "Entry"]
+    assert set(schemas[0]["properties"]) == set(Manifest.model_fields)
+    assert set(schemas[1]["properties"]) == set(Entry.model_fields)
+    assert schemas[0]["$defs"]["PackFile"]["properties"]["path"]["pattern"].startswith("^(?:")

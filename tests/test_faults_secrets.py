@@ -24,7 +24,7 @@ from test_distribute_helpers import (
 )
 
 from reportgen import redact
-from reportgen.distribute.ledger import LEDGER_NAME
+from reportgen.contract import LEDGER_NAME
 from reportgen.periods import Period
 from reportgen.scheduled import run_log
 

@@ -24,7 +24,7 @@ from aiosmtpd.controller import Controller
 from immutable import immutable
 from test_distribute_helpers import PERIOD, Handler, make_build, write_distribution
 
-from reportgen.distribute.ledger import LEDGER_NAME
+from reportgen.contract import LEDGER_NAME
 
 Trickle = Literal["greeting", "final-reply"]
 DRIP_SECONDS = 0.2

@@ -24,8 +24,8 @@ from typing import Any, Literal
 
 from reportgen.atomic import atomic_write_bytes
 from reportgen.collect.make import DISTRIBUTION, Handout, collect_dir
+from reportgen.contract.ledger import Entry, Ledger, PackRecord
 from reportgen.distribute.config import MailSettings, read_distribution
-from reportgen.distribute.ledger import Entry, Ledger, PackRecord
 from reportgen.distribute.message import address_header
 from reportgen.distribute.send import deliver
 from reportgen.distribute.smtp import Mailer, credentials_from_env
@@ -202,7 +202,7 @@ def _entry(
         message_id=str(msg["Message-ID"]),
         response=detail,
         attempts=attempts,
-        packs=(PackRecord(letter.key, hashlib.sha256(wire).hexdigest()),),
+        packs=(PackRecord(path=letter.key, sha256=hashlib.sha256(wire).hexdigest()),),
     )
 
 

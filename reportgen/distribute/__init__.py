@@ -5,6 +5,7 @@ and the PDFs it lists) plus ``inputs/distribution.yaml``. See
 docs/distribution.md for the settings, the ledger and the exit codes.
 """
 
+from reportgen.contract import ContractError, Entry, Ledger, Manifest, PackFile, read_manifest
 from reportgen.distribute.config import (
     Distribution,
     DistributionFile,
@@ -17,22 +18,19 @@ from reportgen.distribute.errors import (
     LockHeldError,
     SmtpFatalError,
 )
-from reportgen.distribute.ledger import Entry, Ledger, LedgerError
-from reportgen.distribute.manifest import Manifest, ManifestError, PackFile, read_manifest
 from reportgen.distribute.send import Outcome, SendReport, send_period
 from reportgen.lock import project_lock
 
 __all__ = [
+    "ContractError",
     "Distribution",
     "DistributionError",
     "DistributionFile",
     "Entry",
     "IntegrityError",
     "Ledger",
-    "LedgerError",
     "LockHeldError",
     "Manifest",
-    "ManifestError",
     "Outcome",
     "PackFile",
     "SendReport",

@@ -29,9 +29,9 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from reportgen.assess.briefing import ASK_LABELS
+from reportgen.contract.manifest import Manifest, PackFile
 from reportgen.distribute.config import MailSettings
 from reportgen.distribute.errors import DistributionError
-from reportgen.distribute.manifest import Manifest, PackFile
 from reportgen.distribute.packs import Entitlement
 from reportgen.periods import Period
 from reportgen.present import labels

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from reportgen.contract.manifest import Manifest, PackFile
 from reportgen.distribute.config import DistributionFile, Packs, Recipient
 from reportgen.distribute.errors import DistributionError
-from reportgen.distribute.manifest import Manifest, PackFile
 from reportgen.errors import InputError, Problem
 from reportgen.load.yamlsource import Loc
 

@@ -23,10 +23,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from reportgen.contract import (
+    LEDGER_NAME,
+    ContractError,
+    Entry,
+    Ledger,
+    Manifest,
+    PackFile,
+    PackRecord,
+    read_manifest,
+    resolve_inside,
+)
 from reportgen.distribute.config import Distribution, DistributionFile, read_distribution
 from reportgen.distribute.errors import IntegrityError, SmtpFatalError
-from reportgen.distribute.ledger import LEDGER_NAME, Entry, Ledger, PackRecord
-from reportgen.distribute.manifest import Manifest, PackFile, read_manifest
 from reportgen.distribute.message import BuiltMessage, build_message, size_problem, template_env
 from reportgen.distribute.packs import Entitlement, entitlements, select_recipients
 from reportgen.distribute.smtp import (
@@ -132,7 +141,7 @@ def send_period(
     outputs_dir = project_dir / "outputs"
     period_dir = outputs_dir / str(period)
     with project_lock(outputs_dir):
-        manifest = read_manifest(period_dir)
+        manifest = read_manifest(period_dir, period=str(period))
         dist = read_distribution(
             project_dir / DISTRIBUTION_FILE, display=str(DISTRIBUTION_FILE), plan=plan
         )
@@ -146,6 +155,7 @@ def send_period(
             manifest,
             chosen,
             ledger,
+            period_dir=period_dir,
             project_dir=project_dir,
             dry_run=dry_run,
             resend=resend,
@@ -162,6 +172,7 @@ def _send(
     chosen: list[Entitlement],
     ledger: Ledger,
     *,
+    period_dir: Path,
     project_dir: Path,
     dry_run: bool,
     resend: bool,
@@ -185,7 +196,7 @@ def _send(
         else:
             pending.append((ent, todo))
 
-    contents = verify_files(manifest, {p for _, todo in pending for p in todo})
+    contents = verify_files(period_dir, manifest, {p for _, todo in pending for p in todo})
     if pending and not dry_run:
         ledger.check_writable()
     env = template_env(project_dir)
@@ -212,7 +223,7 @@ def _send(
         messages.append(built)
 
     if dry_run:
-        report.outbox = write_outbox(manifest.folder / OUTBOX, messages)
+        report.outbox = write_outbox(period_dir / OUTBOX, messages)
         for built in messages:
             report.outcomes.append(
                 _outcome(built.entitlement, "written", built.packs, "", built.message_id)
@@ -342,12 +353,16 @@ def deliver(
     return "failed", detail, retry.attempts, last.connection
 
 
-def verify_files(manifest: Manifest, packs: set[PackFile]) -> dict[str, bytes]:
-    """Read each attachment and check it is what the build recorded."""
+def verify_files(folder: Path, manifest: Manifest, packs: set[PackFile]) -> dict[str, bytes]:
+    """Read each attachment (in ``folder``) and check it is what the build recorded."""
     contents: dict[str, bytes] = {}
     problems: list[str] = []
     for pack in sorted(packs, key=lambda p: p.path):
-        path = manifest.file(pack)
+        try:
+            path = resolve_inside(folder, pack.path)
+        except ContractError as exc:
+            problems.append(str(exc))
+            continue
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -425,7 +440,7 @@ def _entry(
         message_id=built.message_id,
         response=response,
         attempts=attempts,
-        packs=tuple(PackRecord(p.path, p.sha256) for p in built.packs),
+        packs=tuple(PackRecord(path=p.path, sha256=p.sha256) for p in built.packs),
     )
 
 

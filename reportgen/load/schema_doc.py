@@ -34,14 +34,12 @@ MODELS: tuple[type[BaseModel], ...] = (
     schema.RollupRules,
 )
 
-_NAMES = {m: m.__name__ for m in MODELS}
 
-
-def _type_name(annotation: Any) -> str:
+def _type_name(annotation: Any, names: dict[Any, str]) -> str:
     if annotation is None or annotation is type(None):
         return "null"
-    if annotation in _NAMES:
-        return f"[{_NAMES[annotation]}](#{_NAMES[annotation].lower()})"
+    if annotation in names:
+        return f"[{names[annotation]}](#{names[annotation].lower()})"
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
@@ -55,16 +53,16 @@ def _type_name(annotation: Any) -> str:
             for inner in getattr(m, "metadata", []):
                 if getattr(inner, "pattern", None):
                     meta = inner.pattern
-        name = _type_name(base)
+        name = _type_name(base, names)
         return f"{name} matching `{meta}`" if meta else name
     if origin is typing.Literal:
         return " \\| ".join(f"`{a}`" for a in args)
     if origin in (typing.Union, types.UnionType):
-        return " or ".join(_type_name(a) for a in args)
-    if origin is list:
-        return f"list of {_type_name(args[0])}"
+        return " or ".join(_type_name(a, names) for a in args)
+    if origin is list or origin is tuple:
+        return f"list of {_type_name(args[0], names)}"
     if origin is dict:
-        return f"mapping of {_type_name(args[0])} to {_type_name(args[1])}"
+        return f"mapping of {_type_name(args[0], names)} to {_type_name(args[1], names)}"
     return getattr(annotation, "__name__", str(annotation))
 
 
@@ -78,7 +76,7 @@ def _default(info: FieldInfo) -> str:
         return f"`{value!r}`" if value not in ([], {}) else "empty"
     if info.default is PydanticUndefined or info.default is None:
         return "none"
-    return f"`{info.default!r}`"
+    return "empty" if info.default == () else f"`{info.default!r}`"
 
 
 def _description(model: type[BaseModel], name: str, info: FieldInfo) -> str:
@@ -107,7 +105,17 @@ def render() -> str:
         "at the line where that value is written.",
         "",
     ]
-    for model in MODELS:
+    return "\n".join(lines + model_tables(MODELS))
+
+
+def model_tables(models: tuple[type[BaseModel], ...]) -> list[str]:
+    """A ``## Model`` section with a key/type/default/meaning table for each model.
+
+    Shared by every generated reference page, so they all read alike.
+    """
+    names: dict[Any, str] = {m: m.__name__ for m in models}
+    lines: list[str] = []
+    for model in models:
         doc = (model.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
         lines += [f"## {model.__name__}", "", doc, "", "| key | type | default | meaning |"]
         lines.append("| --- | --- | --- | --- |")
@@ -116,11 +124,11 @@ def render() -> str:
             if info.metadata:
                 annotation = typing.Annotated[(annotation, *info.metadata)]
             lines.append(
-                f"| `{name}` | {_type_name(annotation)} | {_default(info)} | "
+                f"| `{name}` | {_type_name(annotation, names)} | {_default(info)} | "
                 f"{_description(model, name, info)} |"
             )
         lines.append("")
-    return "\n".join(lines)
+    return lines
 
 
 if __name__ == "__main__":

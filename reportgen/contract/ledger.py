@@ -9,6 +9,10 @@ together: a torn write loses the whole line, never half a message.
 A torn last line (a crash mid-write) is ignored on read and cut off before
 the next append. A damaged line anywhere else stops sending: guessing what
 was delivered could send a board pack twice, or not at all.
+
+``reportgen send`` and ``reportgen collect --send`` keep their ledgers in
+this one format (collect's under ``outputs/<period>/collect/``). Reading
+ignores keys it does not know and defaults the ones older ledgers lack.
 """
 
 from __future__ import annotations
@@ -17,79 +21,56 @@ import json
 import logging
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from reportgen.atomic import fsync_dir
-from reportgen.distribute.errors import DistributionError
+from reportgen.contract.errors import ContractError, explain
 
 LEDGER_NAME = "deliveries.jsonl"
 
-log = logging.getLogger("reportgen.distribute")
+log = logging.getLogger("reportgen.ledger")
 
 Status = Literal["delivered", "rejected", "failed", "refused"]
 
 
-class LedgerError(DistributionError):
-    """The ledger cannot be trusted to say what was sent."""
+class _Line(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore", coerce_numbers_to_str=True)
 
 
-@dataclass(frozen=True)
-class PackRecord:
-    path: str
-    sha256: str
+class PackRecord(_Line):
+    """What one message carried: a pack's path and hash (``collect``: a workbook's key)."""
+
+    path: str = Field(
+        description="The pack's path in the manifest (for `collect`, what the message was, "
+        "e.g. `workbook lead.xlsx`); not opened, only compared."
+    )
+    sha256: str = Field(description="SHA-256 of what was sent.")
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One message's outcome: delivered, or why not."""
+class Entry(_Line):
+    """One message's outcome: delivered, or why not (one JSON object a line)."""
 
-    time: str
-    period: str
-    recipient: str
-    name: str
-    status: Status
-    message_id: str
-    response: str
-    attempts: int
-    packs: tuple[PackRecord, ...]
+    time: str = Field(default="", description="When, ISO 8601 with the offset.")
+    period: str = Field(default="", description="The month, `YYYY-MM`.")
+    recipient: str = Field(description="The address the message went to.")
+    name: str = Field(default="", description="The recipient's name.")
+    status: Status = Field(description="What the server did with the message.")
+    message_id: str = Field(default="", description="The message's Message-ID header.")
+    response: str = Field(default="", description="The server's last reply, or why not sent.")
+    attempts: int = Field(default=0, description="Attempts made.")
+    packs: tuple[PackRecord, ...] = Field(description="What the message carried.")
 
     def to_json(self) -> str:
-        data: dict[str, Any] = {
-            "time": self.time,
-            "period": self.period,
-            "recipient": self.recipient,
-            "name": self.name,
-            "status": self.status,
-            "message_id": self.message_id,
-            "response": self.response,
-            "attempts": self.attempts,
-            "packs": [{"path": p.path, "sha256": p.sha256} for p in self.packs],
-        }
-        return json.dumps(data, ensure_ascii=False, sort_keys=True)
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
 
-    @classmethod
-    def from_json(cls, data: Any) -> Entry:
-        if not isinstance(data, dict):
-            raise ValueError("expected a JSON object")
-        packs = data.get("packs")
-        if not isinstance(packs, list):
-            raise ValueError("'packs' must be a list")
-        status = data.get("status")
-        if status not in ("delivered", "rejected", "failed", "refused"):
-            raise ValueError(f"unknown status {status!r}")
-        return cls(
-            time=str(data.get("time", "")),
-            period=str(data.get("period", "")),
-            recipient=str(data["recipient"]),
-            name=str(data.get("name", "")),
-            status=status,
-            message_id=str(data.get("message_id", "")),
-            response=str(data.get("response", "")),
-            attempts=int(data.get("attempts", 0)),
-            packs=tuple(PackRecord(str(p["path"]), str(p["sha256"])) for p in packs),
-        )
+
+_FIX = (
+    "Refusing to send because what was already sent is unknown. Check the line against "
+    "the mail server's log, fix or remove it, and run again"
+)
 
 
 class Ledger:
@@ -113,14 +94,16 @@ class Ledger:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
+            where = f"{self.path}:{number}"
             try:
-                entries.append(Entry.from_json(json.loads(line.decode("utf-8"))))
-            except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-                raise LedgerError(
-                    f"{self.path}:{number}: damaged delivery record ({exc}); "
-                    "refusing to send because what was already sent is unknown. "
-                    "Check the line against the mail server's log, fix or remove it, "
-                    "and run again"
+                entries.append(Entry.model_validate_json(line))
+            except ValidationError as exc:
+                if exc.errors()[0]["type"] == "json_invalid":
+                    raise ContractError(
+                        f"{where}: damaged delivery record (not valid JSON)\n{_FIX}"
+                    ) from None
+                raise ContractError(
+                    explain(exc, f"{where}: damaged delivery record", _FIX)
                 ) from None
         if torn.strip():
             log.warning(
@@ -156,8 +139,8 @@ class Ledger:
         except OSError as exc:
             raise self._unusable(exc) from None
 
-    def _unusable(self, exc: OSError) -> LedgerError:
-        return LedgerError(
+    def _unusable(self, exc: OSError) -> ContractError:
+        return ContractError(
             f"{self.path}: the delivery ledger cannot be written ({exc.strerror or exc}); "
             "nothing was sent. It records who has had which pack, so that nobody gets one "
             "twice: make it a writable file (or remove what is in its place) and run again"
