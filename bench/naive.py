@@ -34,7 +34,8 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout
 
 from reportgen.assess.engine import assess  # noqa: E402
 from reportgen.build import build_date  # noqa: E402
-from reportgen.load.project import choose_period, read_project  # noqa: E402
+from reportgen.load.project import read_project  # noqa: E402
+from reportgen.pipeline import choose_period  # noqa: E402
 from reportgen.render import charts as chartmod  # noqa: E402
 from reportgen.render.context import ChartRef  # noqa: E402
 from reportgen.render.fonts import font_files  # noqa: E402

@@ -48,12 +48,12 @@ from reportgen.contract.manifest import (
     write_manifest,
 )
 from reportgen.errors import ReportgenError
-from reportgen.load.project import AS_OF, load_for_period
+from reportgen.load.project import AS_OF
 from reportgen.load.records import Project
-from reportgen.lock import project_lock
 from reportgen.periods import Period
 from reportgen.present.numbers import upper_first
 from reportgen.present.sentences import chart_caption, source_line, target_text
+from reportgen.progress import Progress
 from reportgen.render.charts import ChartCache
 from reportgen.render.context import ChartRef, Cover, PackContext
 from reportgen.render.fetcher import FetchPolicy
@@ -64,8 +64,8 @@ from reportgen.render.packs import TEMPLATES, PackSpec, context_for, plan_packs
 from reportgen.render.pdf import PdfJob, render_many, worker_pool
 from reportgen.render.resources import Resources, render_template
 
-Progress = Callable[[str, int, int], None]
-"""``progress(stage, done, total)``: called as the build advances."""
+Loader = Callable[[], tuple[Project, Period]]
+"""Loads the project and settles the month (:func:`reportgen.pipeline.load_for_period`)."""
 
 CACHE_DIR = ".cache"
 
@@ -250,32 +250,40 @@ def _load_pack_index(path: Path) -> dict[str, dict[str, str]]:
     return data if isinstance(data, dict) else {}
 
 
-def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
-    """Build the packs ``options`` ask for; see the module docstring."""
+def build(
+    root: Path,
+    options: BuildOptions,
+    load: Loader,
+    progress: Progress | None = None,
+    *,
+    outputs_root: Path,
+) -> BuildReport:
+    """Build the packs ``options`` ask for from what ``load`` returns, into ``outputs_root``.
+
+    Call it through :func:`reportgen.pipeline.build`, which settles the
+    month, loads the project and holds the project lock (so this is the only
+    build filling or clearing sets under outputs/.builds); this function
+    does none of those itself.
+    """
     # One pool of --jobs workers (default: all cores) draws the charts and
-    # lays out the PDFs; the workers warm up while this process loads. The
-    # project lock (re-entrant: the CLI may hold it already) makes this the
-    # only build filling or clearing sets under outputs/.builds.
-    with (
-        project_lock(outputs_root_for(root, options)),
-        worker_pool(options.jobs, eager=True) as pool,
-    ):
-        return _build(root, options, progress, pool)
-
-
-def outputs_root_for(root: Path, options: BuildOptions) -> Path:
-    return options.out_dir.resolve() if options.out_dir else root.resolve() / "outputs"
+    # lays out the PDFs; the workers warm up while ``load`` runs.
+    with worker_pool(options.jobs, eager=True) as pool:
+        return _build(root, options, load, progress, pool, outputs_root)
 
 
 def _build(
-    root: Path, options: BuildOptions, progress: Progress | None, pool: Executor | None
+    root: Path,
+    options: BuildOptions,
+    load: Loader,
+    progress: Progress | None,
+    pool: Executor | None,
+    outputs_root: Path,
 ) -> BuildReport:
     started = time.perf_counter()
     root = root.resolve()
-    project, period = load_for_period(root, options.period, options.as_of)
+    project, period = load()
     assessment = assess(project, period, options.as_of)
     specs = plan_packs(assessment, options.packs, options.only)
-    outputs_root = outputs_root_for(root, options)
     out_dir = outputs_root / str(period)
     report = BuildReport(period=period, out_dir=out_dir)
 
@@ -468,19 +476,3 @@ def _write_manifest(
         warnings=tuple(report.warnings),
     )
     write_manifest(out_dir, manifest)
-
-
-def run_build(
-    root: Path,
-    *,
-    period: Period | None = None,
-    as_of: date | None = None,
-    packs: Sequence[str] = ("all",),
-    only: Sequence[str] = (),
-    jobs: int | None = None,
-    progress: Progress | None = None,
-    cover: Cover | None = None,
-) -> BuildReport:
-    """Convenience wrapper used by the CLI and the benchmark."""
-    options = BuildOptions(period, as_of, tuple(packs), tuple(only), jobs, cover=cover or Cover())
-    return build(root, options, progress)

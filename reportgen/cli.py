@@ -211,17 +211,12 @@ def assess_command(project: Path, period: Period | None, as_of: str | None, fmt:
     from reportgen.assess.engine import assess
     from reportgen.assess.export import to_json
     from reportgen.assess.table import to_table
+    from reportgen.pipeline import load_for_period
 
-    loaded, chosen = _load_for(project, period, parse_as_of(as_of))
-    result = assess(loaded, chosen, parse_as_of(as_of))
+    when = parse_as_of(as_of)
+    loaded, chosen = load_for_period(project, period, when)
+    result = assess(loaded, chosen, when)
     click.echo(to_json(result) if fmt == "json" else to_table(result), nl=False)
-
-
-def _load_for(project: Path, period: Period | None, as_of: date | None) -> tuple[Any, Period]:
-    """Load the project and settle the period exactly as ``build`` does."""
-    from reportgen.load.project import load_for_period
-
-    return load_for_period(project, period, as_of)
 
 
 @main.command("export")
@@ -252,10 +247,11 @@ def export_command(
     Actions: state, due, revised due, lead, comment. Recommendations: RAG and reason.
     """
     from reportgen.assess.engine import assess
+    from reportgen.pipeline import load_for_period
     from reportgen.workbook import write_export
 
     when = parse_as_of(as_of)
-    loaded, chosen = _load_for(project, period, when)
+    loaded, chosen = load_for_period(project, period, when)
     result = assess(loaded, chosen, when)
     folder = out if out is not None else project / "outputs" / "exports" / str(chosen)
     for path in write_export(result, folder, "csv" if fmt == "csv" else "xlsx"):
@@ -337,12 +333,11 @@ def build_command(
     Exit status: 0 built; 1 inputs invalid or a pack failed (nothing replaced);
     4 another reportgen build, send or run holds the project lock.
     """
-    from reportgen.build import run_build
-    from reportgen.lock import project_lock
+    from reportgen.pipeline import run_build
     from reportgen.progress import progress_reporter
     from reportgen.render.context import Cover
 
-    with project_lock(project / "outputs"), progress_reporter(enabled=not quiet) as progress:
+    with progress_reporter(enabled=not quiet) as progress:
         report = run_build(
             project,
             period=period,
@@ -481,10 +476,10 @@ def send(period: Period, dry_run: bool, to: tuple[str, ...], resend: bool, proje
     problem, 3 some recipients did not get their packs (listed), 4 another
     reportgen build, send or run holds the project lock.
     """
-    from reportgen.distribute import send_period
+    from reportgen import pipeline
     from reportgen.distribute.send import EXIT_PARTIAL
 
-    report = send_period(
+    report = pipeline.send(
         project,
         period,
         dry_run=dry_run,

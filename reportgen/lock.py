@@ -4,8 +4,10 @@ Two sends racing on one ledger could both decide a pack is unsent and mail
 it twice; a build racing a send could swap a PDF under the checksum check.
 An advisory ``flock`` on ``outputs/.reportgen.lock`` prevents both and is
 released by the kernel if the process dies, so a crash never leaves a stale
-lock behind. The lock is re-entrant within a process so ``reportgen run``
-can hold it around build and send, which take it again themselves.
+lock behind. It is taken through :func:`reportgen.pipeline.exclusive` by
+every command that writes under outputs/ or inputs/ (build, send, run,
+collect, ingest). The lock is re-entrant within a process so ``reportgen
+run`` can hold it around build and send, which take it again themselves.
 
 ``fcntl`` is imported only when a lock is taken, so that importing reportgen
 (``validate``, ``assess``, the library from Python) works where it is

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from reportgen.build import Progress
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: called as a build advances."""
 
 log = logging.getLogger("reportgen.build")
 

@@ -25,19 +25,15 @@ from datetime import date, datetime
 from pathlib import Path
 
 from reportgen.errors import InputError, ReportgenError, os_error_message
-from reportgen.lock import EXIT_BUSY, LockHeldError, project_lock
+from reportgen.lock import EXIT_BUSY, LockHeldError
 from reportgen.periods import Period
+from reportgen.pipeline import exclusive, last_complete_month, run_build, send
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_PARTIAL = 3
 
 log = logging.getLogger("reportgen")
-
-
-def last_complete_month(today: date) -> Period:
-    """The month before ``today``'s: the one a monthly run reports on."""
-    return Period.of(today).shift(-1)
 
 
 @contextmanager
@@ -82,7 +78,7 @@ def scheduled_run(
     outputs_dir = root / "outputs"
     try:
         with run_log(outputs_dir, period, datetime.now()) as log_path:
-            return _run(root, outputs_dir, period, log_path, dry_run, jobs, started)
+            return _run(root, period, log_path, dry_run, jobs, started)
     except OSError as exc:
         # Not even the log could be written (outputs/ read-only, or a file
         # where a folder should be): say so on stderr; nothing was attempted.
@@ -93,24 +89,20 @@ def scheduled_run(
 
 def _run(
     root: Path,
-    outputs_dir: Path,
     period: Period,
     log_path: Path,
     dry_run: bool,
     jobs: int | None,
     started: float,
 ) -> RunResult:
-    from reportgen.build import run_build
-    from reportgen.distribute import send_period
-
     log.info("scheduled run for %s in %s", period, root.resolve())
     try:
-        with project_lock(outputs_dir):
+        with exclusive(root):
             report = run_build(root, period=period, jobs=jobs)
             for warning in report.warnings:
                 log.warning("%s", warning)
             log.info("%s", report.summary_line())
-            sent = send_period(root, period, dry_run=dry_run, progress=log.info)
+            sent = send(root, period, dry_run=dry_run, progress=log.info)
             for line in sent.lines():
                 log.info("%s", line)
     except LockHeldError as exc:

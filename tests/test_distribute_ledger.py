@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from build_project import write_project
 from test_distribute_helpers import (
     EXPECTED,
     PERIOD,
@@ -19,9 +20,10 @@ from test_distribute_helpers import (
     write_distribution,
 )
 
+from reportgen import pipeline
 from reportgen.contract import LEDGER_NAME, ContractError, Entry, PackRecord
-from reportgen.distribute import Ledger, LockHeldError, project_lock, send_period
-from reportgen.lock import LOCK_NAME
+from reportgen.distribute import Ledger, send_period
+from reportgen.lock import LOCK_NAME, LockHeldError, project_lock
 from reportgen.periods import Period
 
 P = Period.parse(PERIOD)
@@ -155,8 +157,18 @@ def test_send_refuses_while_another_run_holds_the_lock(
     make_build(project)
     write_distribution(project, server.port)
     with pytest.raises(LockHeldError):
-        send_period(project, P)
+        pipeline.send(project, P)
     assert handler.messages == []
+
+
+def test_the_library_build_refuses_while_another_run_holds_the_lock(
+    locked_elsewhere: Path,
+) -> None:
+    # Not only the CLI: any caller of the library's build gets the lock.
+    project = write_project(locked_elsewhere.parent)
+    with pytest.raises(LockHeldError, match="the project is busy"):
+        pipeline.run_build(project, period=Period.parse(PERIOD), jobs=1)
+    assert sorted(p.name for p in locked_elsewhere.iterdir()) == [LOCK_NAME]
 
 
 def test_lock_is_reentrant_in_one_thread_and_released_after(tmp_path: Path) -> None:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from reportgen.build import run_build
 from reportgen.periods import Period
+from reportgen.pipeline import run_build
 
 pytestmark = pytest.mark.slow
 

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from reportgen.assess.engine import assess
 from reportgen.cli import main
-from reportgen.load.project import load_for_period
+from reportgen.pipeline import load_for_period
 
 
 def cli(*args: str) -> tuple[int, str]:

@@ -16,10 +16,10 @@ from pypdf import PdfReader
 from reportgen.assess.drivers import EXCEPTION_STATES
 from reportgen.assess.engine import assess
 from reportgen.assess.results import Assessment
-from reportgen.build import run_build
 from reportgen.distribute.send import send_period
 from reportgen.load.project import read_project
 from reportgen.periods import Period
+from reportgen.pipeline import run_build
 from reportgen.render.context import Cover
 
 pytestmark = pytest.mark.slow

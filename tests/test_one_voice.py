@@ -22,10 +22,10 @@ from pypdf import PdfReader
 
 from reportgen.assess.engine import assess
 from reportgen.assess.results import KpiResult
-from reportgen.build import run_build
 from reportgen.distribute import send_period
 from reportgen.load.project import read_project
 from reportgen.periods import Period
+from reportgen.pipeline import run_build
 from reportgen.present.numbers import value
 from reportgen.present.sentences import target_text
 

@@ -17,7 +17,8 @@ from test_distribute_helpers import Handler, mail_block
 
 from reportgen.cli import main
 from reportgen.periods import Period
-from reportgen.scheduled import EXIT_BUSY, EXIT_FAILED, last_complete_month, scheduled_run
+from reportgen.pipeline import last_complete_month
+from reportgen.scheduled import EXIT_BUSY, EXIT_FAILED, scheduled_run
 
 pytestmark = pytest.mark.slow
 

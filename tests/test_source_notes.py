@@ -10,9 +10,9 @@ from assess_factory import PLAN_YAML
 from build_project import write_project
 from pypdf import PdfReader
 
-from reportgen.build import run_build
 from reportgen.load.plan import Plan, Recommendation, load_plan
 from reportgen.periods import Period
+from reportgen.pipeline import run_build
 from reportgen.render.source_notes import SourceNote, plan_notes, recommendation_notes
 
 EXAMPLE_PLAN = Path(__file__).resolve().parent.parent / "inputs" / "plan.yaml"

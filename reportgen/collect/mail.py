@@ -29,8 +29,8 @@ from reportgen.distribute.config import MailSettings, read_distribution
 from reportgen.distribute.message import address_header
 from reportgen.distribute.send import deliver
 from reportgen.distribute.smtp import Mailer, credentials_from_env
-from reportgen.lock import project_lock
 from reportgen.periods import Period
+from reportgen.pipeline import exclusive
 
 LEDGER = "deliveries.jsonl"
 OUTBOX = "outbox"
@@ -127,7 +127,7 @@ def send_letters(
     folder = collect_dir(project_dir, period)
     when = (now or datetime.now(UTC)).replace(microsecond=0)
     report = MailReport(period, dry_run)
-    with project_lock(project_dir / "outputs"):
+    with exclusive(project_dir):
         dist = read_distribution(project_dir / DISTRIBUTION, DISTRIBUTION)
         config = dist.config
         ledger = Ledger(folder / LEDGER)

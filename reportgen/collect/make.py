@@ -25,8 +25,8 @@ from reportgen.distribute.config import DistributionFile, Lead, read_distributio
 from reportgen.errors import ReportgenError
 from reportgen.load.project import read_project
 from reportgen.load.records import Project
-from reportgen.lock import project_lock
 from reportgen.periods import Period
+from reportgen.pipeline import exclusive
 
 DISTRIBUTION = "inputs/distribution.yaml"
 LIST_NAME = "workbooks.json"
@@ -80,7 +80,7 @@ def write_workbooks(
     programme = mail.programme if mail else plan.title
     generated = (now or datetime.now(UTC)).replace(microsecond=0, tzinfo=None)
     recs = rec_contexts(project, period)
-    with project_lock(project_dir / "outputs"):
+    with exclusive(project_dir):
         return _write(project_dir, project, period, leads, recs, return_to, programme, generated)
 
 

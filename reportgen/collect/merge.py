@@ -28,8 +28,8 @@ from reportgen.load.records import ActionUpdate
 from reportgen.load.tabular import read_table
 from reportgen.load.updates import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, load_update_file
 from reportgen.load.updates import _columns as update_columns
-from reportgen.lock import project_lock
 from reportgen.periods import Period
+from reportgen.pipeline import exclusive
 
 RETURNS = "inputs/returns"
 LOG_COLUMNS = ("item", "lead", "returned_at", "ingested_at", "workbook", "sha256")
@@ -234,7 +234,7 @@ def ingest(
     plan = read_plan(project_dir / PLAN, PLAN)
     report = IngestReport()
     ingested_at = (now or datetime.now(UTC)).replace(microsecond=0, tzinfo=None).isoformat()
-    with project_lock(project_dir / "outputs"):
+    with exclusive(project_dir):
         for path in files:
             report.workbooks.append(read_returned(path, str(path), plan, period))
         months: dict[Period, _Month] = {}

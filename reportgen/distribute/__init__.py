@@ -19,7 +19,6 @@ from reportgen.distribute.errors import (
     SmtpFatalError,
 )
 from reportgen.distribute.send import Outcome, SendReport, send_period
-from reportgen.lock import project_lock
 
 __all__ = [
     "ContractError",
@@ -36,7 +35,6 @@ __all__ = [
     "SendReport",
     "SmtpFatalError",
     "load_distribution",
-    "project_lock",
     "read_distribution",
     "read_manifest",
     "send_period",

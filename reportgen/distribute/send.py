@@ -45,7 +45,6 @@ from reportgen.distribute.smtp import (
     TransientFailure,
     credentials_from_env,
 )
-from reportgen.lock import project_lock
 from reportgen.periods import Period
 
 if TYPE_CHECKING:
@@ -137,33 +136,35 @@ def send_period(
     distribution.yaml, :class:`DistributionError` (or a subclass) when the
     build or the server makes sending impossible, and returns a report whose
     ``ok`` is False when some recipients did not get their packs.
+
+    The caller holds the project lock, so no other send can read the same
+    ledger and no build can swap a PDF under the checksum check: use
+    :func:`reportgen.pipeline.send` (the CLI and the scheduled run do).
     """
-    outputs_dir = project_dir / "outputs"
-    period_dir = outputs_dir / str(period)
-    with project_lock(outputs_dir):
-        manifest = read_manifest(period_dir, period=str(period))
-        dist = read_distribution(
-            project_dir / DISTRIBUTION_FILE, display=str(DISTRIBUTION_FILE), plan=plan
-        )
-        dist = _resolve_paths(dist, project_dir)
-        for warning in dist.warnings:
-            log.warning("%s", warning)
-        chosen = select_recipients(dist, entitlements(dist, manifest), to)
-        ledger = Ledger(period_dir / LEDGER_NAME)
-        return _send(
-            dist,
-            manifest,
-            chosen,
-            ledger,
-            period_dir=period_dir,
-            project_dir=project_dir,
-            dry_run=dry_run,
-            resend=resend,
-            environ=os.environ if environ is None else environ,
-            sleep=sleep,
-            clock=clock,
-            progress=progress or (lambda _line: None),
-        )
+    period_dir = project_dir / "outputs" / str(period)
+    manifest = read_manifest(period_dir, period=str(period))
+    dist = read_distribution(
+        project_dir / DISTRIBUTION_FILE, display=str(DISTRIBUTION_FILE), plan=plan
+    )
+    dist = _resolve_paths(dist, project_dir)
+    for warning in dist.warnings:
+        log.warning("%s", warning)
+    chosen = select_recipients(dist, entitlements(dist, manifest), to)
+    ledger = Ledger(period_dir / LEDGER_NAME)
+    return _send(
+        dist,
+        manifest,
+        chosen,
+        ledger,
+        period_dir=period_dir,
+        project_dir=project_dir,
+        dry_run=dry_run,
+        resend=resend,
+        environ=os.environ if environ is None else environ,
+        sleep=sleep,
+        clock=clock,
+        progress=progress or (lambda _line: None),
+    )
 
 
 def _send(

@@ -16,7 +16,6 @@ from pathlib import Path
 from reportgen.errors import (
     InputError,
     Problem,
-    ReportgenError,
     concerning,
     sort_problems,
     without_knock_on,
@@ -369,50 +368,8 @@ def check_project(
     return project, problems, period
 
 
-def choose_period(project: Project, period: Period | None, as_of: date | None) -> Period:
-    """The given period; else the month of --as-of; else the latest month with data."""
-    if period is not None:
-        return period
-    if as_of is not None:
-        latest = latest_data_period([p for p in project.points if p.period <= Period.of(as_of)])
-        return latest or Period.of(as_of)
-    return latest_data_period(project.points) or project.plan.start
-
-
-def load_for_period(
-    root: Path, period: Period | None, as_of: date | None
-) -> tuple[Project, Period]:
-    """Load the project and settle the reporting month (see :func:`choose_period`).
-
-    Shared by ``assess``, ``export`` and ``build``, and kept in the load stage
-    so the commands that print numbers never import the PDF renderer.
-    """
-    project = read_project(root, period=period)
-    chosen = choose_period(project, period, as_of)
-    if period is None:
-        # The month was not known when loading: add its warnings now, and
-        # refuse a month outside the plan (a typo in --as-of) as validate does.
-        found = period_warnings(
-            project.plan, project.points, project.updates, project.notes, chosen, root
-        )
-        if any(p.is_error for p in found):
-            raise InputError([*found, _as_of_source(as_of)] if as_of else found)
-        project.problems.extend(found)
-    if as_of is not None and Period.of(as_of) < chosen:
-        raise ReportgenError(
-            f"--as-of {as_of} is before the period {chosen}; "
-            "choose a later date or an earlier period"
-        )
-    project.problems.extend(as_of_warnings(project, chosen, as_of))
-    return project, chosen
-
-
 AS_OF = "--as-of"
 """Where the problems about the as-at date are (the build prints these with its summary)."""
-
-
-def _as_of_source(as_of: date) -> Problem:
-    return Problem(AS_OF, None, None, None, f"{as_of} gives that month; check the year", "warning")
 
 
 def as_of_warnings(project: Project, period: Period, as_of: date | None) -> list[Problem]:

@@ -1,0 +1,160 @@
+"""The pipeline: which month, the project loaded for it, and one run at a time.
+
+Every caller (the CLI, the scheduled ``run``, a script using reportgen as a
+library) goes through these functions, so each gets the same guarantees:
+
+- one rule for the month: the one given, else the month of ``--as-of``, else
+  the latest month with KPI data (``run``: the last complete month), and a
+  month outside the plan refused the same way by ``assess``, ``export`` and
+  ``build``;
+- the project lock (:mod:`reportgen.lock`) held around everything that
+  writes under ``outputs/``: :func:`build`, :func:`send` and the scheduled
+  run (which holds it across both, so nothing slips in between).
+
+The stages themselves (:mod:`reportgen.build`, :mod:`reportgen.distribute`)
+neither pick a month nor lock; they are handed a loaded project or a period
+folder. Importing this module loads no renderer and no mail code: those are
+imported when :func:`build` or :func:`send` is called, so ``validate``,
+``assess`` and ``export`` stay quick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reportgen.errors import InputError, Problem, ReportgenError
+from reportgen.load.project import (
+    AS_OF,
+    as_of_warnings,
+    latest_data_period,
+    period_warnings,
+    read_project,
+)
+from reportgen.load.records import Project
+from reportgen.lock import project_lock
+from reportgen.periods import Period
+from reportgen.progress import Progress
+
+if TYPE_CHECKING:
+    from reportgen.build import BuildOptions, BuildReport
+    from reportgen.distribute.send import SendReport
+    from reportgen.render.context import Cover
+
+OUTPUTS = "outputs"
+
+
+def outputs_dir(root: Path, out_dir: Path | None = None) -> Path:
+    """Where a project's builds, ledgers, logs and lock live (``--out`` or ``outputs/``)."""
+    return out_dir.resolve() if out_dir else root.resolve() / OUTPUTS
+
+
+@contextmanager
+def exclusive(root: Path, out_dir: Path | None = None) -> Iterator[Path]:
+    """Hold the project's lock for the ``with`` block (re-entrant in this thread).
+
+    Raises :class:`~reportgen.lock.LockHeldError` at once when another
+    process holds it; the CLI turns that into exit status 4.
+    """
+    with project_lock(outputs_dir(root, out_dir)) as path:
+        yield path
+
+
+def last_complete_month(today: date) -> Period:
+    """The month before ``today``'s: the one a monthly scheduled run reports on."""
+    return Period.of(today).shift(-1)
+
+
+def choose_period(project: Project, period: Period | None, as_of: date | None) -> Period:
+    """The given period; else the month of --as-of; else the latest month with data."""
+    if period is not None:
+        return period
+    if as_of is not None:
+        latest = latest_data_period([p for p in project.points if p.period <= Period.of(as_of)])
+        return latest or Period.of(as_of)
+    return latest_data_period(project.points) or project.plan.start
+
+
+def load_for_period(
+    root: Path, period: Period | None, as_of: date | None
+) -> tuple[Project, Period]:
+    """Load the project and settle the reporting month (see :func:`choose_period`).
+
+    Shared by ``assess``, ``export`` and ``build``, so the month a table
+    shows is the month a pack is built for.
+    """
+    project = read_project(root, period=period)
+    chosen = choose_period(project, period, as_of)
+    if period is None:
+        # The month was not known when loading: add its warnings now, and
+        # refuse a month outside the plan (a typo in --as-of) as validate does.
+        found = period_warnings(
+            project.plan, project.points, project.updates, project.notes, chosen, root
+        )
+        if any(p.is_error for p in found):
+            raise InputError([*found, _as_of_source(as_of)] if as_of else found)
+        project.problems.extend(found)
+    if as_of is not None and Period.of(as_of) < chosen:
+        raise ReportgenError(
+            f"--as-of {as_of} is before the period {chosen}; "
+            "choose a later date or an earlier period"
+        )
+    project.problems.extend(as_of_warnings(project, chosen, as_of))
+    return project, chosen
+
+
+def _as_of_source(as_of: date) -> Problem:
+    return Problem(AS_OF, None, None, None, f"{as_of} gives that month; check the year", "warning")
+
+
+def build(root: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    """Build the packs ``options`` ask for, holding the project lock throughout."""
+    from reportgen import build as stage
+
+    root = root.resolve()
+    with exclusive(root, options.out_dir):
+        return stage.build(
+            root,
+            options,
+            lambda: load_for_period(root, options.period, options.as_of),
+            progress,
+            outputs_root=outputs_dir(root, options.out_dir),
+        )
+
+
+def run_build(
+    root: Path,
+    *,
+    period: Period | None = None,
+    as_of: date | None = None,
+    packs: Sequence[str] = ("all",),
+    only: Sequence[str] = (),
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    cover: Cover | None = None,
+) -> BuildReport:
+    """:func:`build` with keyword options (the CLI, the scheduled run, tests)."""
+    from reportgen.build import BuildOptions
+    from reportgen.render.context import Cover
+
+    options = BuildOptions(period, as_of, tuple(packs), tuple(only), jobs, cover=cover or Cover())
+    return build(root, options, progress)
+
+
+def send(
+    root: Path,
+    period: Period,
+    *,
+    dry_run: bool = False,
+    to: Sequence[str] = (),
+    resend: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> SendReport:
+    """Email ``period``'s packs to everyone who has not had them, holding the project lock."""
+    from reportgen.distribute.send import send_period
+
+    with exclusive(root):
+        return send_period(root, period, dry_run=dry_run, to=to, resend=resend, progress=progress)
