@@ -15,10 +15,11 @@ from build_project import NOTE_2, big_kpi_csv, big_plan_yaml, write_project
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from reportgen.build import BuildError, run_build
+from reportgen.build import BuildError
 from reportgen.cli import main
 from reportgen.errors import InputError
 from reportgen.periods import Period
+from reportgen.pipeline import run_build
 
 P = Period.parse
 pytestmark = pytest.mark.slow

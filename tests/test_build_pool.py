@@ -18,8 +18,9 @@ from build_project import write_project
 from pypdf import PdfReader
 
 from reportgen.assess.engine import assess
-from reportgen.build import BuildError, draw_charts, load_for_period, run_build
+from reportgen.build import BuildError, draw_charts
 from reportgen.periods import Period, period_range
+from reportgen.pipeline import load_for_period, run_build
 from reportgen.render.charts import ChartCache, ChartSpec, draw_chart
 from reportgen.render.fetcher import FetchPolicy
 from reportgen.render.fonts import font_files
