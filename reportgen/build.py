@@ -36,17 +36,8 @@ from reportgen.assess.briefing import briefing
 from reportgen.assess.engine import assess
 from reportgen.assess.results import Assessment
 from reportgen.atomic import atomic_write_text
-from reportgen.contract.manifest import (
-    MANIFEST_NAME,
-    AskRow,
-    InputFile,
-    KpiRow,
-    Manifest,
-    PackFile,
-    SummaryRow,
-    read_manifest,
-    write_manifest,
-)
+from reportgen.contract import MANIFEST_NAME, Manifest, PackFile, read_manifest, write_manifest
+from reportgen.contract.manifest import AskRow, InputFile, KpiRow, SummaryRow
 from reportgen.errors import ReportgenError
 from reportgen.load.project import AS_OF
 from reportgen.load.records import Project

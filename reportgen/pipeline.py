@@ -48,7 +48,7 @@ OUTPUTS = "outputs"
 
 
 def outputs_dir(root: Path, out_dir: Path | None = None) -> Path:
-    """Where a project's builds, ledgers, logs and lock live (``--out`` or ``outputs/``)."""
+    """Where a project's builds, ledgers and lock live: ``outputs/``, or ``out_dir`` if given."""
     return out_dir.resolve() if out_dir else root.resolve() / OUTPUTS
 
 

@@ -9,17 +9,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from reportgen.contract import (
-    AskRow,
-    ContractError,
-    InputFile,
-    KpiRow,
-    Manifest,
-    PackFile,
-    SummaryRow,
-    read_manifest,
-    write_manifest,
-)
+from reportgen.contract import ContractError, Manifest, PackFile, read_manifest, write_manifest
+from reportgen.contract.manifest import AskRow, InputFile, KpiRow, SummaryRow
 
 
 def pack(path: str, kind: str, ref: str | None, title: str, pages: int, digest: str) -> PackFile:

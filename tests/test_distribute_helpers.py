@@ -25,7 +25,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from pypdf import PdfWriter
 
-from reportgen.contract import InputFile, Manifest, PackFile, SummaryRow, write_manifest
+from reportgen.contract import Manifest, PackFile, write_manifest
+from reportgen.contract.manifest import InputFile, SummaryRow
 
 PERIOD = "2019-10"
 WORKSTREAMS = [

@@ -4,6 +4,8 @@ The render stage writes ``manifest.json``; the distribute stage reads it
 and appends to ``deliveries.jsonl``. Both go through these pydantic models,
 with one error type (:class:`ContractError`) and one path rule
 (:mod:`reportgen.contract.paths`), so the two stages cannot drift apart.
+The rows inside a manifest (summary, asks, KPIs, inputs) are in
+:mod:`reportgen.contract.manifest`.
 Nothing here imports render or distribute. The JSON Schema published in
 docs/outputs-contract.md is generated from these models
 (``python -m reportgen.contract.schema_doc``).
@@ -13,12 +15,8 @@ from reportgen.contract.errors import ContractError
 from reportgen.contract.ledger import LEDGER_NAME, Entry, Ledger, PackRecord
 from reportgen.contract.manifest import (
     MANIFEST_NAME,
-    AskRow,
-    InputFile,
-    KpiRow,
     Manifest,
     PackFile,
-    SummaryRow,
     read_manifest,
     write_manifest,
 )
@@ -27,16 +25,12 @@ from reportgen.contract.paths import resolve_inside
 __all__ = [
     "LEDGER_NAME",
     "MANIFEST_NAME",
-    "AskRow",
     "ContractError",
     "Entry",
-    "InputFile",
-    "KpiRow",
     "Ledger",
     "Manifest",
     "PackFile",
     "PackRecord",
-    "SummaryRow",
     "read_manifest",
     "resolve_inside",
     "write_manifest",

@@ -11,29 +11,23 @@ import json
 
 from pydantic import BaseModel
 
-from reportgen.contract.ledger import LEDGER_NAME, Entry, PackRecord
-from reportgen.contract.manifest import (
-    MANIFEST_NAME,
-    AskRow,
-    InputFile,
-    KpiRow,
-    Manifest,
-    PackFile,
-    SummaryRow,
-)
+from reportgen.contract import ledger, manifest
+from reportgen.contract.ledger import LEDGER_NAME, Entry
+from reportgen.contract.manifest import MANIFEST_NAME, Manifest
 from reportgen.contract.paths import RULE
 from reportgen.load.schema_doc import model_tables
 
 MODELS: tuple[type[BaseModel], ...] = (
-    Manifest,
-    InputFile,
-    PackFile,
-    SummaryRow,
-    AskRow,
-    KpiRow,
-    Entry,
-    PackRecord,
+    manifest.Manifest,
+    manifest.InputFile,
+    manifest.PackFile,
+    manifest.SummaryRow,
+    manifest.AskRow,
+    manifest.KpiRow,
+    ledger.Entry,
+    ledger.PackRecord,
 )
+"""Every model of the contract, in the order the page describes them."""
 
 
 def _schema(title: str, model: type[BaseModel]) -> list[str]:
