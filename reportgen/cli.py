@@ -143,7 +143,8 @@ def validate(project: Path, period: Period | None, strict: bool) -> None:
 
     Exits 0 when there are no errors (and, with --strict, no warnings), else 1.
     """
-    from reportgen.load.project import INPUTS, WITHOUT_PLAN, check_project, describe
+    from reportgen.load.project import INPUTS, WITHOUT_PLAN, describe
+    from reportgen.pipeline import check_project
 
     started = time.perf_counter()
     loaded, problems, period = check_project(project, period=period)

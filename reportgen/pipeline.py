@@ -3,10 +3,10 @@
 Every caller (the CLI, the scheduled ``run``, a script using reportgen as a
 library) goes through these functions, so each gets the same guarantees:
 
-- one rule for the month: the one given, else the month of ``--as-of``, else
-  the latest month with KPI data (``run``: the last complete month), and a
-  month outside the plan refused the same way by ``assess``, ``export`` and
-  ``build``;
+- one rule for the month: the one given, else the latest month with KPI
+  data (up to ``--as-of``), for ``validate``, ``assess``, ``export`` and
+  ``build`` alike (``run``: the last complete month), and a month outside
+  the plan refused the same way by each;
 - the project lock (:mod:`reportgen.lock`) held around everything that
   writes under ``outputs/``: :func:`build`, :func:`send` and the scheduled
   run (which holds it across both, so nothing slips in between).
@@ -26,11 +26,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportgen.errors import InputError, Problem, ReportgenError
+from reportgen.errors import InputError, Problem, ReportgenError, sort_problems, without_knock_on
 from reportgen.load.project import (
     AS_OF,
     as_of_warnings,
     latest_data_period,
+    load_project,
     period_warnings,
     read_project,
 )
@@ -68,14 +69,36 @@ def last_complete_month(today: date) -> Period:
     return Period.of(today).shift(-1)
 
 
+def latest_month(project: Project, as_of: date | None = None) -> Period | None:
+    """The last month with any KPI data (up to ``as_of``): the month a pack is most
+    likely built for next, so the default for every command; None without data."""
+    cutoff = Period.of(as_of) if as_of is not None else None
+    return latest_data_period([p for p in project.points if cutoff is None or p.period <= cutoff])
+
+
 def choose_period(project: Project, period: Period | None, as_of: date | None) -> Period:
-    """The given period; else the month of --as-of; else the latest month with data."""
+    """The given period; else the latest month with data by --as-of (or its own month);
+    else the latest month with data, or the plan's first month when there is none."""
     if period is not None:
         return period
     if as_of is not None:
-        latest = latest_data_period([p for p in project.points if p.period <= Period.of(as_of)])
-        return latest or Period.of(as_of)
-    return latest_data_period(project.points) or project.plan.start
+        return latest_month(project, as_of) or Period.of(as_of)
+    return latest_month(project) or project.plan.start
+
+
+def check_project(
+    root: Path, *, period: Period | None = None
+) -> tuple[Project | None, list[Problem], Period | None]:
+    """Load for ``validate``: every problem, never raising, for ``period`` or the
+    :func:`latest_month` (no month at all when there is no data to choose by)."""
+    project, problems = load_project(root, period=period)
+    if project is not None and period is None:
+        period = latest_month(project)
+        if period is not None:
+            extra = _month_warnings(project, period, root)
+            project.problems = without_knock_on(sort_problems([*project.problems, *extra]))
+            problems = project.problems
+    return project, problems, period
 
 
 def load_for_period(
@@ -91,9 +114,7 @@ def load_for_period(
     if period is None:
         # The month was not known when loading: add its warnings now, and
         # refuse a month outside the plan (a typo in --as-of) as validate does.
-        found = period_warnings(
-            project.plan, project.points, project.updates, project.notes, chosen, root
-        )
+        found = _month_warnings(project, chosen, root)
         if any(p.is_error for p in found):
             raise InputError([*found, _as_of_source(as_of)] if as_of else found)
         project.problems.extend(found)
@@ -104,6 +125,13 @@ def load_for_period(
         )
     project.problems.extend(as_of_warnings(project, chosen, as_of))
     return project, chosen
+
+
+def _month_warnings(project: Project, period: Period, root: Path) -> list[Problem]:
+    # For a month chosen after loading (the files are read before it is known).
+    return period_warnings(
+        project.plan, project.points, project.updates, project.notes, period, root
+    )
 
 
 def _as_of_source(as_of: date) -> Problem:

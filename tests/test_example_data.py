@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from minimal_project import PLAN, write
 
-from reportgen.load.project import check_project
+from reportgen.pipeline import check_project
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "generate_example_data.py"

@@ -10,7 +10,13 @@ from pathlib import Path
 from assess_factory import P, project, series
 from build_project import NOTE_1, write_project
 
-from reportgen.pipeline import choose_period, last_complete_month, load_for_period, outputs_dir
+from reportgen.pipeline import (
+    check_project,
+    choose_period,
+    last_complete_month,
+    load_for_period,
+    outputs_dir,
+)
 
 
 def test_the_month_given_wins_then_as_of_then_the_latest_data() -> None:
@@ -57,3 +63,14 @@ def test_importing_the_pipeline_loads_no_renderer_or_mail_code() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
+
+
+def test_validate_checks_the_month_a_build_would_choose(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p")
+    _, _, checked = check_project(root)
+    _, chosen = load_for_period(root, None, None)
+    assert checked == chosen == P("2019-10")
+    # With no KPI data there is nothing to choose by: validate names no month.
+    (root / "inputs" / "kpis" / "kpis.csv").unlink()
+    loaded, _, checked = check_project(root)
+    assert loaded is not None and checked is None

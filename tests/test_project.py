@@ -9,8 +9,9 @@ import pytest
 from minimal_project import make_project, note, write
 
 from reportgen.errors import InputError, Problem
-from reportgen.load.project import check_project, load_project, read_project
+from reportgen.load.project import load_project, read_project
 from reportgen.periods import Period
+from reportgen.pipeline import check_project
 
 OCT = Period(2019, 10)
 

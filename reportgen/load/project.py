@@ -348,26 +348,6 @@ def describe(project: Project) -> str:
     )
 
 
-def check_project(
-    root: Path, *, period: Period | None = None
-) -> tuple[Project | None, list[Problem], Period | None]:
-    """Load for ``validate``: like :func:`load_project`, defaulting the period.
-
-    Without a period, the month checked is the latest with any KPI data,
-    the month a pack would most likely be built for next.
-    """
-    project, problems = load_project(root, period=period)
-    if project is not None and period is None:
-        period = latest_data_period(project.points)
-        if period is not None:
-            extra = period_warnings(
-                project.plan, project.points, project.updates, project.notes, period, root
-            )
-            project.problems = without_knock_on(sort_problems([*project.problems, *extra]))
-            problems = project.problems
-    return project, problems, period
-
-
 AS_OF = "--as-of"
 """Where the problems about the as-at date are (the build prints these with its summary)."""
 
