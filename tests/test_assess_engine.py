@@ -78,9 +78,9 @@ def test_override_needs_and_shows_reason() -> None:
     assert rec1.computed_status == "red"
     assert rec1.override is not None
     assert rec1.reason == (
-        "Amber, overridden by Sally Allen: audit shows improving practice. "
-        "Computed: Red: KPI 27 CP plans over 18 months 16% vs 10%, 6 points above; "
-        "Action 1.1 overdue 8 weeks (due Aug 2019)"
+        "Amber: Sally Allen overrode the computed red (KPI 27 CP plans over 18 months "
+        "16% vs 10%, 6 points above; Action 1.1 overdue 8 weeks (due Aug 2019)). "
+        "Reason: audit shows improving practice."
     )
 
 

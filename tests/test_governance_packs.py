@@ -88,15 +88,20 @@ def test_the_example_has_exceptions_of_every_kind(assessment: Assessment) -> Non
 def test_executive_summary_names_a_driver_for_every_red_and_amber_recommendation(
     example: Path, assessment: Assessment
 ) -> None:
+    texts = pages(out(example, f"board-pack-{PERIOD}.pdf"))
     page = exec_summary(example)
     off = [r for r in assessment.recommendations if r.status in ("red", "amber")]
     assert off
     for r in off:
         first = r.drivers[0]
         # The driver's opening words: "KPI 6 Staff with appraisals 69.7% vs 95%" or
-        # "Action 6.1.4 blocked": the id, the name and the value or state.
+        # "Action 6.1.4 blocked": the id, the name and the value or state; before
+        # them the page of the recommendation's exception report.
         named = re.escape(flat(first.text)[:30])
-        assert re.search(rf"\b{r.ref} (\S+ )?(Red|Amber) {named}", page), (r.ref, first.text)
+        found = re.search(rf"\b{r.ref} (\S+ )?(Red|Amber) report p\. (\d+) {named}", page)
+        assert found, (r.ref, first.text)
+        report = texts[int(found.group(3)) - 1]
+        assert f"RECOMMENDATION {r.ref} " in report and "Exception report:" in report, r.ref
     assert "Outcomes against activity" in page
     assert "Are the actions having the intended impact?" in page
 
@@ -195,3 +200,44 @@ def test_summary_keeps_one_page_with_the_headline(example: Path) -> None:
     assert "Of 12 recommendations," in texts[0]
     assert "Asked of the board:" in texts[0]
     assert "since…" not in texts[0]
+
+
+def test_a_green_override_is_shown_as_an_override_on_every_page_not_an_exception(
+    example: Path, assessment: Assessment
+) -> None:
+    # Recommendation 10: amber as computed, green by its lead's override.
+    r10 = assessment.recommendation("10")
+    assert r10.override is not None
+    assert (r10.status, r10.computed_status) == ("green", "amber")
+    who = "Recommendation 10 lead (illustrative)"
+    said = f"Green: {who} overrode the computed amber"
+    why = flat(r10.override.reason)
+    driver = "KPI 55 Agency staff 8.9% vs 5%, 3.9 points above"
+
+    board = pages(out(example, f"board-pack-{PERIOD}.pdf"))
+    section = next(t for t in board if "RECOMMENDATION 10 " in t)
+    # The override's record, not an exception report asking for a recovery plan.
+    assert "Exception report" not in section
+    assert "No recovery plan" not in section
+    assert "RAG override: ✔ Green (computed amber, overridden to green)" in section
+    assert f"Overridden by {who}" in section
+    assert f"Because {why}" in section
+    assert "Computed amber" in section and driver in section
+
+    # The summaries say who overrode what, and why, in the same words.
+    summary_page = f"{said}. Reason: {why[:30]}"
+    assert f"Override, recommendation 10: {summary_page}" in exec_summary(example)
+    rag_page = next(t for t in board if "RAG summary Of " in t)
+    assert summary_page in rag_page
+    (rag_pack,) = pages(out(example, f"rag-summary-{PERIOD}.pdf"))
+    assert summary_page in rag_pack
+
+    # The email gives the whole sentence, with the computed drivers.
+    report = send_period(example, PERIOD, dry_run=True)
+    assert report.outbox is not None
+    chair = next(p for p in sorted(report.outbox.glob("*.eml")) if b"board-pack" in p.read_bytes())
+    msg = message_from_bytes(chair.read_bytes(), policy=default)
+    assert isinstance(msg, EmailMessage)
+    body = msg.get_body(("plain",))
+    assert body is not None
+    assert f"{said} ({driver}). Reason: {why}" in flat(body.get_content())

@@ -121,8 +121,15 @@ def test_override_reason_is_said_once() -> None:
         "green", "Lead (illustrative)", "the gap is closing.", "Amber: its one KPI amber"
     )
     assert text == (
-        "Green, overridden by Lead (illustrative): the gap is closing. "
-        "Computed: Amber: its one KPI amber"
+        "Green: Lead (illustrative) overrode the computed amber (its one KPI amber). "
+        "Reason: the gap is closing."
+    )
+    short = sentences.override_summary(
+        "green", "amber", "Lead (illustrative)", "The gap is closing, and fast, as planned.", 80
+    )
+    assert short == (
+        "Green: Lead (illustrative) overrode the computed amber. "
+        "Reason: The gap is closing, and fast…"
     )
 
 

@@ -38,6 +38,10 @@ GLOBALS: dict[str, Any] = {
     "kpi_value_text": sentences.kpi_value,
     "target_text": sentences.target_text,
     "definition_rows": sentences.definition_rows,
+    "override_note": sentences.override_note,
+    "override_summary": sentences.override_summary,
+    "short_driver": sentences.short_driver,
+    "moved_since": sentences.moved_since,
 }
 """Functions and tables every template may use."""
 

@@ -9,7 +9,7 @@ of these functions while it builds its results.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from reportgen.assess.spc import TRIAL_LIMIT_POINTS
 from reportgen.present import labels
@@ -25,7 +25,7 @@ from reportgen.present.numbers import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from reportgen.assess.results import KpiResult
     from reportgen.assess.spc import SpcPoint, SpcResult, SpcSegment
@@ -258,9 +258,101 @@ def definition_rows(kpi: Kpi) -> tuple[tuple[str, str], ...]:
 
 
 def override_reason(status: str, author: str, reason: str, computed_reason: str) -> str:
-    """An overridden RAG's reason: who overrode it, why, and what was computed."""
-    why = reason.strip().rstrip(".;")
-    return f"{labels.rag(status)}, overridden by {author}: {why}. Computed: {computed_reason}"
+    """An overridden RAG's reason: who overrode what was computed, from what, and why.
+
+    ``Green: Lead overrode the computed amber (KPI 55 Agency staff 8.9% vs 5%,
+    3.9 points above). Reason: the gap is closing.`` Every pack and email says
+    an override this way; :func:`override_summary` is the same sentence
+    without the computed drivers, for a summary row.
+    """
+    label, _, details = computed_reason.partition(": ")
+    return (
+        f"{_override_head(status, author, label)} ({details or computed_reason}). "
+        f"Reason: {reason.strip().rstrip('.;')}."
+    )
+
+
+def _override_head(status: str, author: str, computed_label: str) -> str:
+    return f"{labels.rag(status)}: {author} overrode the computed {computed_label.lower()}"
+
+
+def override_note(status: str, computed_status: str) -> str:
+    """Beside an overridden RAG badge: ``(computed amber, overridden to green)``."""
+    return (
+        f"(computed {labels.rag(computed_status).lower()}, "
+        f"overridden to {labels.rag(status).lower()})"
+    )
+
+
+def override_summary(status: str, computed_status: str, author: str, why: str, limit: int) -> str:
+    """:func:`override_reason` for a summary row: without the computed drivers.
+
+    ``Green: Lead overrode the computed amber. Reason: The vacancy gap has…``;
+    only the lead's reason is shortened, so who overrode what is always said.
+    """
+    head = f"{_override_head(status, author, labels.rag(computed_status))}. Reason: "
+    return head + shorten(why.strip(), max(limit - len(head), 30))
+
+
+class RagMove(Protocol):
+    """What :func:`moved_since` needs of a recommendation's result."""
+
+    @property
+    def ref(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def previous_status(self) -> str | None: ...
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def moved_since(recommendations: Sequence[RagMove]) -> str:
+    """Every change of RAG since last month in one sentence, grouped by move.
+
+    ``Since last month, recommendations 3 and 12 improved from red to amber,
+    and recommendation 10 from amber to green.`` Better or worse is judged
+    by :data:`labels.RAG_KEY` order (red, amber, green).
+    """
+    order = {s: i for i, s in enumerate(("red", "amber", "green"))}
+    groups: dict[tuple[str, str], list[str]] = {}
+    for r in recommendations:
+        if r.previous_status is not None and r.previous_status != r.status:
+            groups.setdefault((r.previous_status, r.status), []).append(r.ref)
+    if not groups:
+        return "No recommendation's RAG moved since last month."
+    parts: list[str] = []
+    for (was, now), refs in groups.items():
+        noun = "recommendations" if len(refs) > 1 else "recommendation"
+        if was in order and now in order:
+            verb = "improved" if order[now] > order[was] else "deteriorated"
+        else:
+            verb = "moved"
+        parts.append(
+            f"{noun} {_and(refs)} {verb} from {labels.rag(was).lower()} "
+            f"to {labels.rag(now).lower()}"
+        )
+    return f"Since last month, {_and(parts) if len(parts) < 3 else '; '.join(parts)}."
+
+
+def short_driver(text: str, title: str | None, limit: int) -> str:
+    """A named driver cut to about ``limit`` characters without losing its numbers.
+
+    A KPI driver reads ``KPI 27 <title> 32.6% vs 10%, 22.6 points above``:
+    where it is too long only the KPI's title is cut (at a word), so the
+    value, target and gap are always said; other drivers are cut as
+    :func:`shorten` cuts.
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    if title and title in text:
+        room = len(title) - (len(text) - limit)
+        if room >= 12:
+            return text.replace(title, shorten(title, room), 1)
+    return shorten(text, limit)
 
 
 _WEAK_ENDINGS = frozenset(
