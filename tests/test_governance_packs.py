@@ -225,7 +225,7 @@ def test_a_green_override_is_shown_as_an_override_on_every_page_not_an_exception
     assert "Computed amber" in section and driver in section
 
     # The summaries say who overrode what, and why, in the same words.
-    summary_page = f"{said}. Reason: {why[:30]}"
+    summary_page = f"{said}. Reason: {why[:15]}"
     assert f"Override, recommendation 10: {summary_page}" in exec_summary(example)
     rag_page = next(t for t in board if "RAG summary Of " in t)
     assert summary_page in rag_page
