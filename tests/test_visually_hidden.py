@@ -18,8 +18,8 @@ import pytest
 from build_project import write_project
 from pypdf import PdfReader
 
-from reportgen.build import run_build
 from reportgen.periods import Period
+from reportgen.pipeline import run_build
 
 pytestmark = pytest.mark.slow
 
