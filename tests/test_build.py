@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ import pikepdf
 import pytest
 from build_project import NOTE_2, big_kpi_csv, big_plan_yaml, write_project
 from click.testing import CliRunner
+from pdf_runs import runs
 from pypdf import PdfReader
 
 from reportgen.build import BuildError
@@ -156,17 +158,24 @@ def test_same_inputs_give_byte_identical_pdfs(
         ).read_bytes()
 
 
-def test_summary_stays_one_page_for_twenty_recommendations(tmp_path: Path) -> None:
+@pytest.mark.parametrize("n", [14, 20])
+def test_summary_stays_one_page_for_twenty_recommendations(tmp_path: Path, n: int) -> None:
+    """Up to 14 recommendations get two lines a row at 9 pt; more, one line at 8.5 pt."""
     root = tmp_path / "big"
     (root / "inputs" / "kpis").mkdir(parents=True)
-    (root / "inputs" / "plan.yaml").write_text(big_plan_yaml(20))
-    (root / "inputs" / "kpis" / "k.csv").write_text(big_kpi_csv(20))
+    (root / "inputs" / "plan.yaml").write_text(big_plan_yaml(n))
+    (root / "inputs" / "kpis" / "k.csv").write_text(big_kpi_csv(n))
     report = run_build(root, period=P("2019-10"), packs=["summary"])
     out = root / "outputs/2019-10/rag-summary-2019-10.pdf"
     assert report.outputs[0].pages == 1
     pages = text_of(out)
     assert len(pages) == 1
-    assert "number 20" in pages[0] or "20" in pages[0].split()
+    assert f"Of {n} recommendations," in " ".join(pages[0].split())
+    assert re.search(rf"^{n} The quality and timeliness", pages[0], re.MULTILINE), pages[0]
+    sizes = [r.size for r in runs(PdfReader(out).pages[0])]
+    assert min(sizes) >= 8.5, sorted(sizes)[:5]
+    # The key is there, under the last row.
+    assert "Key. RAG:" in " ".join(pages[0].split())
 
 
 def test_a_failed_build_leaves_previous_outputs_untouched(tmp_path: Path) -> None:

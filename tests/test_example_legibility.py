@@ -8,10 +8,10 @@ checks hold whatever the stylesheet says it does.
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pdf_runs import Run, runs
 from pypdf import PdfReader
 
 from reportgen.periods import Period
@@ -25,24 +25,6 @@ FOOTER_PT = 62.0
 """Text below this height (22 mm) is the running footer, not the page's body."""
 HEADING_PT = 12.5
 """Headings (h3 and up) are set at this size or larger; body text is 11 pt or smaller."""
-
-
-@dataclass(frozen=True)
-class Run:
-    text: str
-    size: float
-    y: float
-
-
-def runs(page: object) -> list[Run]:
-    found: list[Run] = []
-
-    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
-        if text.strip():
-            found.append(Run(text.strip(), round(size * tm[3] * cm[3], 2), tm[5] * cm[3] + cm[5]))
-
-    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
-    return found
 
 
 @pytest.fixture(scope="module")
