@@ -172,3 +172,38 @@ def test_json_export_carries_each_kpis_printed_strings() -> None:
     assert printed["target"] == "70%"
     assert printed["status"] == "Green"
     assert printed["movement"] in {"Improving", "No significant change"}
+
+
+class _Rec:
+    def __init__(self, ref: str, previous: str | None, now: str) -> None:
+        self.ref, self.previous_status, self.status = ref, previous, now
+
+
+def test_moved_since_groups_every_rag_change_in_one_sentence() -> None:
+    recs = [
+        _Rec("1", "red", "red"),
+        _Rec("3", "red", "amber"),
+        _Rec("10", "amber", "green"),
+        _Rec("12", "red", "amber"),
+        _Rec("13", None, "red"),
+    ]
+    assert sentences.moved_since(recs) == (
+        "Since last month, recommendations 3 and 12 improved from red to amber "
+        "and recommendation 10 improved from amber to green."
+    )
+    assert sentences.moved_since([_Rec("2", "green", "red")]) == (
+        "Since last month, recommendation 2 deteriorated from green to red."
+    )
+    assert sentences.moved_since(recs[:1]) == "No recommendation's RAG moved since last month."
+
+
+def test_a_short_driver_cuts_the_kpi_title_never_its_numbers() -> None:
+    title = "Children on CP plans for longer than 18 months"
+    text = f"KPI 27 {title} 32.6% vs 10%, 22.6 points above"
+    assert sentences.short_driver(text, title, 200) == text
+    assert sentences.short_driver(text, title, 70) == (
+        "KPI 27 Children on CP plans for longer… 32.6% vs 10%, 22.6 points above"
+    )
+    # An action driver has no title to cut: cut at a word, as reasons are.
+    action = "Action 6.1.4 blocked (revised to Jun 2020) while the supplier fixes the form"
+    assert sentences.short_driver(action, None, 45) == "Action 6.1.4 blocked (revised to Jun 2020)…"
