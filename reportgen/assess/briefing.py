@@ -1,7 +1,8 @@
 """The executive summary: what is off track, why, and what the board must decide.
 
 A board member with ten minutes reads one page. It says in words how many
-recommendations are red, amber and green and what moved; names, for every
+recommendations are red, amber and green (what moved is said by
+``reportgen.present.sentences.moved_since``); names, for every
 red and amber recommendation, the one or two KPIs or actions driving it;
 says where outcomes and activity disagree; and gathers what the leads ask
 of the board (decisions, escalations) and their highest-rated risks from
@@ -75,7 +76,6 @@ class BriefingItem:
 class Briefing:
     headline: str
     actions_line: str
-    moved: tuple[str, ...]
     items: tuple[BriefingItem, ...]
     asks: tuple[Ask, ...]
     risks: tuple[RatedRisk, ...]
@@ -125,18 +125,6 @@ def _actions_line(a: Assessment) -> str:
     ]
     behind = ", ".join(f"{n} {s}" for s, n in states if n) or "none blocked, overdue or at risk"
     return f"Actions: {done} of {len(actions)} complete; {behind}."
-
-
-def _moved(a: Assessment) -> tuple[str, ...]:
-    out: list[str] = []
-    for r in a.recommendations:
-        if r.previous_status is not None and r.previous_status != r.status:
-            way = {"improving": "improved", "deteriorating": "deteriorated"}.get(r.travel, "moved")
-            out.append(
-                f"Recommendation {r.ref} {way} from {labels.rag(r.previous_status)} "
-                f"to {labels.rag(r.status)}"
-            )
-    return tuple(out)
 
 
 def _refs(refs: list[str]) -> str:
@@ -207,7 +195,6 @@ def briefing(a: Assessment) -> Briefing:
     return Briefing(
         headline=_headline(a),
         actions_line=_actions_line(a),
-        moved=_moved(a),
         items=tuple(_item(r) for r in exceptions),
         asks=_asks(a),
         risks=tuple(risks[:TOP_RISKS]),
