@@ -24,10 +24,10 @@ from typing import Any
 
 from reportgen.periods import Period, period_range
 from reportgen.render.charts import ChartCache, ChartSpec, draw_chart
-from reportgen.render.fetcher import FetchPolicy
 from reportgen.render.fonts import font_files
 from reportgen.render.markdown import note_to_html
 from reportgen.render.pdf import PdfJob, render_many
+from reportgen.render.policy import FetchPolicy
 from reportgen.render.resources import Resources, render_template
 
 TEMPLATE = """\

@@ -49,7 +49,7 @@ _LAYOUT = """
 import json, sys
 from datetime import datetime
 from pathlib import Path
-from reportgen.render.fetcher import FetchPolicy
+from reportgen.render.policy import FetchPolicy
 from reportgen.render.pdf import write_pdf
 job = json.loads(sys.argv[1])
 policy = FetchPolicy.of(dirs=[Path(d) for d in job["dirs"]], files=[Path(f) for f in job["files"]])

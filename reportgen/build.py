@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -47,12 +48,12 @@ from reportgen.present.sentences import chart_caption, source_line, target_text
 from reportgen.progress import Progress
 from reportgen.render.charts import ChartCache
 from reportgen.render.context import ChartRef, Cover, PackContext
-from reportgen.render.fetcher import FetchPolicy
 from reportgen.render.fonts import font_files
 from reportgen.render.kpichart import chart_spec
 from reportgen.render.markdown import note_to_html
 from reportgen.render.packs import TEMPLATES, PackSpec, context_for, plan_packs
-from reportgen.render.pdf import PdfJob, render_many, worker_pool
+from reportgen.render.pdf import PdfJob, render_many, warm_up, worker_pool
+from reportgen.render.policy import FetchPolicy
 from reportgen.render.resources import Resources, render_template
 
 Loader = Callable[[], tuple[Project, Period]]
@@ -219,9 +220,10 @@ def layout_inputs_digest(resources: Resources, fonts: Sequence[Path] | None = No
     rewrites bytecode caches and modification times) lays out nothing.
     Templates are covered by the HTML they produce.
     """
-    import weasyprint
-
-    h = hashlib.sha256(f"weasyprint {weasyprint.__version__} reportgen {__version__}".encode())
+    # The installed version, read without importing WeasyPrint (seconds that a
+    # build with nothing to lay out would otherwise pay).
+    engine = importlib.metadata.version("weasyprint")
+    h = hashlib.sha256(f"weasyprint {engine} reportgen {__version__}".encode())
     for folder in (*resources.style_dirs, *resources.template_dirs):
         for path in sorted(folder.rglob("*")):
             if path.suffix.lower() in LAYOUT_SUFFIXES and path.is_file():
@@ -257,8 +259,11 @@ def build(
     does none of those itself.
     """
     # One pool of --jobs workers (default: all cores) draws the charts and
-    # lays out the PDFs; the workers warm up while ``load`` runs.
-    with worker_pool(options.jobs, eager=True) as pool:
+    # lays out the PDFs. With no earlier build to reuse, something will surely
+    # be laid out, so the workers warm up for layout while ``load`` runs;
+    # otherwise only once the first pack to lay out is known (see warm_up).
+    first = not any((outputs_root / CACHE_DIR).glob("packs-*.json"))
+    with worker_pool(options.jobs, eager=True, warm=first) as pool:
         return _build(root, options, load, progress, pool, outputs_root)
 
 
@@ -314,6 +319,8 @@ def _build(
                 pages = int(seen.get("pages", "0"))
                 reused.append(_output(spec, pages, seen["pdf"], len(data)))
                 continue
+        if not jobs:  # the first pack to lay out: workers warm up while we go on
+            warm_up(pool, options.jobs)
         jobs.append(PdfJob(html, Path(spec.path), cache.directory, policy, created))
         job_specs.append((spec, html_sha))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from assess_factory import PLAN_YAML
@@ -106,3 +107,14 @@ def big_kpi_csv(recommendations: int) -> str:
         for m in range(4, 11):
             rows.append(f"{i},2019-{m:02d},{60 + (i * 7 + m * 3) % 35}")
     return "\n".join(rows) + "\n"
+
+
+def copy_build(built: Path, dest: Path) -> Path:
+    """A private copy of a built project (the session's ``example_build``) to change.
+
+    Symbolic links are copied as links (``outputs/<period>`` points into
+    ``outputs/.builds`` by a relative link), so the copy is a complete build
+    that a rebuild finds unchanged.
+    """
+    shutil.copytree(built, dest, symlinks=True)
+    return dest

@@ -22,9 +22,9 @@ from reportgen.build import BuildError, draw_charts
 from reportgen.periods import Period, period_range
 from reportgen.pipeline import load_for_period, run_build
 from reportgen.render.charts import ChartCache, ChartSpec, draw_chart
-from reportgen.render.fetcher import FetchPolicy
 from reportgen.render.fonts import font_files
 from reportgen.render.pdf import PdfJob, RenderError, render_many, worker_pool
+from reportgen.render.policy import FetchPolicy
 
 PERIODS = tuple(period_range(Period(2019, 4), Period(2019, 9)))
 

@@ -7,15 +7,12 @@ checks hold whatever the stylesheet says it does.
 
 from __future__ import annotations
 
-import shutil
+import json
 from pathlib import Path
 
 import pytest
 from pdf_runs import Run, runs
 from pypdf import PdfReader
-
-from reportgen.periods import Period
-from reportgen.pipeline import run_build
 
 pytestmark = pytest.mark.slow
 
@@ -28,12 +25,10 @@ HEADING_PT = 12.5
 
 
 @pytest.fixture(scope="module")
-def packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[list[Run]]]:
-    root = tmp_path_factory.mktemp("example")
-    shutil.copytree(REPO / "inputs", root / "inputs")
-    report = run_build(root, period=Period.parse("2020-03"), jobs=2)
-    out = root / "outputs" / "2020-03"
-    return {o.path: [runs(p) for p in PdfReader(out / o.path).pages] for o in report.outputs}
+def packs(example_build: Path) -> dict[str, list[list[Run]]]:
+    out = example_build / "outputs" / "2020-03"
+    outputs = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+    return {o["path"]: [runs(p) for p in PdfReader(out / o["path"]).pages] for o in outputs}
 
 
 def test_every_pack_of_the_example_is_built(packs: dict[str, list[list[Run]]]) -> None:

@@ -4,13 +4,13 @@ first, named causes, decisions asked (issue 9)."""
 from __future__ import annotations
 
 import re
-import shutil
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 
 import pytest
+from build_project import copy_build
 from pypdf import PdfReader
 
 from reportgen.assess.drivers import EXCEPTION_STATES
@@ -19,8 +19,6 @@ from reportgen.assess.results import Assessment
 from reportgen.distribute.send import send_period
 from reportgen.load.project import read_project
 from reportgen.periods import Period
-from reportgen.pipeline import run_build
-from reportgen.render.context import Cover
 
 pytestmark = pytest.mark.slow
 
@@ -34,18 +32,11 @@ def flat(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("example")
-    shutil.copytree(REPO / "inputs", root / "inputs")
-    run_build(
-        root,
-        period=PERIOD,
-        packs=["board", "summary", "workstream", "recommendation"],
-        only=["9", *(w for w in _workstreams(root))],
-        cover=Cover(meeting_date=Period.parse("2020-04").first_day.replace(day=21)),
-    )
+def example(tmp_path_factory: pytest.TempPathFactory, example_build: Path) -> Path:
+    # The session's build of every pack, with the meeting date on the cover.
+    root = copy_build(example_build, tmp_path_factory.mktemp("example") / "project")
     # Mail only the board's chair (a dry run: written, not sent), who receives
-    # the board pack and the RAG summary, both built above.
+    # the board pack and the RAG summary.
     dist = root / "inputs" / "distribution.yaml"
     head = dist.read_text(encoding="utf-8").split("\nrecipients:")[0]
     dist.write_text(
@@ -54,10 +45,6 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     return root
-
-
-def _workstreams(root: Path) -> list[str]:
-    return [w.id for w in read_project(root).plan.workstreams]
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """One voice: the worked example prints each KPI's value the same way everywhere.
 
-Built from the real example inputs (board and summary packs, and the email
+Built from the real example inputs (the session's shared build, and the email
 written by a dry-run send), then read back: the KPI scorecard, each
 recommendation's KPI table, each chart's alt text and the email body must
 all carry the same string for the same number.
@@ -11,13 +11,12 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pikepdf
 import pytest
-from build_project import write_project
+from build_project import copy_build
 from pypdf import PdfReader
 
 from reportgen.assess.engine import assess
@@ -25,7 +24,6 @@ from reportgen.assess.results import KpiResult
 from reportgen.distribute import send_period
 from reportgen.load.project import read_project
 from reportgen.periods import Period
-from reportgen.pipeline import run_build
 from reportgen.present.numbers import value
 from reportgen.present.sentences import target_text
 
@@ -41,11 +39,9 @@ def flat(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    root = tmp_path_factory.mktemp("example")
-    shutil.copytree(REPO / "inputs", root / "inputs")
-    # The example's own mail settings, sent to the board chair only (the
-    # example's other groups want packs this build does not make).
+def example(tmp_path_factory: pytest.TempPathFactory, example_build: Path) -> dict[str, Any]:
+    root = copy_build(example_build, tmp_path_factory.mktemp("example") / "project")
+    # The example's own mail settings, sent to the board chair only.
     settings = (REPO / "inputs" / "distribution.yaml").read_text(encoding="utf-8")
     (root / "inputs" / "distribution.yaml").write_text(
         settings[: settings.index("\ngroups:")]
@@ -55,7 +51,6 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         + " groups: [improvement-board]}\n",
         encoding="utf-8",
     )
-    run_build(root, period=PERIOD, packs=("board", "summary"), jobs=2)
     report = send_period(root, PERIOD, dry_run=True)
     assert report.ok
     folder = root / "outputs" / str(PERIOD)
@@ -169,10 +164,8 @@ def test_wording_rules_hold_in_the_example(example: dict[str, Any]) -> None:
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_project(tmp_path_factory.mktemp("small"))
-    run_build(root, period=Period(2019, 10), jobs=2)
-    return root / "outputs" / "2019-10"
+def small(small_build: Path) -> Path:
+    return small_build / "outputs" / "2019-10"
 
 
 ICON_WORDS = ("No significant change", "Improving", "Deteriorating", "Consistently", "Hit and miss")

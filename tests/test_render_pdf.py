@@ -16,10 +16,10 @@ import pytest
 
 from reportgen.periods import Period, period_range
 from reportgen.render.charts import ChartSpec, draw_chart
-from reportgen.render.fetcher import FetchPolicy
 from reportgen.render.fonts import font_files
 from reportgen.render.markdown import note_to_html
 from reportgen.render.pdf import PdfJob, RenderError, render_many, render_pdf, write_pdf
+from reportgen.render.policy import FetchPolicy
 from reportgen.render.resources import Resources, render_template
 
 REPO = Path(__file__).resolve().parents[1]

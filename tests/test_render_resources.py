@@ -196,7 +196,7 @@ def test_installed_copy_renders_from_any_folder(tmp_path: Path) -> None:
         import pypdf
         import reportgen
         from reportgen.periods import Period
-        from reportgen.render.fetcher import FetchPolicy
+        from reportgen.render.policy import FetchPolicy
         from reportgen.render.fonts import font_files
         from reportgen.render.pdf import render_pdf
         from reportgen.render.resources import Resources, builtin_templates_dir, render_template

@@ -33,7 +33,7 @@ from typing import Any
 from reportgen.atomic import atomic_write_bytes
 from reportgen.errors import ReportgenError
 from reportgen.present.numbers import w3c_date
-from reportgen.render.fetcher import BUILD_BASE_URL, FetchPolicy, GuardedFetcher, Refusal
+from reportgen.render.policy import BUILD_BASE_URL, FetchPolicy, Refusal
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -163,6 +163,8 @@ def render_pdf(
     """
     from weasyprint import HTML
 
+    from reportgen.render.fetcher import GuardedFetcher
+
     build_dir = base_url.resolve()
     effective = FetchPolicy.of(dirs=(*policy.dirs, build_dir), files=policy.files)
     fetcher = GuardedFetcher(effective, build_dir)
@@ -269,26 +271,53 @@ def _run_job(job: PdfJob) -> PdfJobResult:
     )
 
 
-def _start_worker(parent: int) -> None:
-    """Initializer of every pool worker: tie its life to the build's, then warm up."""
+def _start_worker(parent: int, warm: bool) -> None:
+    """Initializer of every pool worker: tie its life to the build's, and warm up
+    for layout only if the build is sure to lay something out (``warm``).
+
+    Otherwise that is only known once the build has compared each pack's HTML
+    with the last build's, and the warm-up is a job of its own
+    (:func:`warm_up`): a build with nothing to lay out never imports WeasyPrint.
+    """
     from reportgen.lifeline import die_with_parent
 
     die_with_parent(parent)
-    _warm_up()
+    _IMAGE_CACHES.clear()  # a forked worker must not inherit the parent's
+    if warm:
+        _warm_up()
+
+
+_WARM: set[int] = set()
+"""Processes that have paid the layout engine's one-off costs."""
 
 
 def _warm_up() -> None:
-    """Pay each worker's one-off costs (imports, Pango/fontconfig start-up,
-    font loading) before it takes a job, so they overlap with the other
-    workers' start rather than delaying the first pack."""
+    """Pay a worker's one-off layout costs (importing WeasyPrint, Pango/fontconfig
+    start-up, font loading) before its first document, so they overlap with
+    the build's own work rather than delaying the first pack."""
     import tempfile
 
     from reportgen.render.fonts import font_face_css, font_files
 
-    _IMAGE_CACHES.clear()  # a forked worker must not inherit the parent's
+    if os.getpid() in _WARM:
+        return
     html = f"<html lang='en-GB'><style>{font_face_css()}</style><p>warm</p></html>"
     with tempfile.TemporaryDirectory() as empty:
         render_pdf(html, base_url=Path(empty), policy=FetchPolicy.of(files=font_files()))
+    _WARM.add(os.getpid())
+
+
+def warm_up(pool: Executor | None, workers: int | None = None) -> None:
+    """Start warming the ``workers`` of ``pool`` (from :func:`worker_pool`) for layout.
+
+    Called by the build as soon as it knows something will be laid out. It
+    does not wait. One job per worker; a worker that happens to take two
+    warms once, and the other warms on its first document.
+    """
+    if pool is None:
+        return
+    for _ in range(default_workers() if workers is None else max(1, workers)):
+        pool.submit(_warm_up)
 
 
 def default_workers() -> int:
@@ -296,21 +325,23 @@ def default_workers() -> int:
 
 
 @contextmanager
-def worker_pool(workers: int | None = None, *, eager: bool = False) -> Iterator[Executor | None]:
+def worker_pool(
+    workers: int | None = None, *, eager: bool = False, warm: bool = False
+) -> Iterator[Executor | None]:
     """One pool of worker processes for a whole build (None when one process will do).
 
     Charts and PDFs share it, so each worker imports and warms up once per
     build rather than once per stage or per document. Processes start on the
-    first job submitted, or at once with ``eager``, so that their warm-up
-    overlaps the caller's own work (loading and assessing) instead of
-    delaying the first chart.
+    first job submitted, or at once with ``eager``; with ``warm`` too, each
+    warms up for layout as it starts, so that this overlaps the caller's own
+    work (loading and assessing) instead of delaying the first document.
     """
     count = default_workers() if workers is None else max(1, workers)
     if count <= 1:
         yield None
         return
     with ProcessPoolExecutor(
-        max_workers=count, initializer=_start_worker, initargs=(os.getpid(),)
+        max_workers=count, initializer=_start_worker, initargs=(os.getpid(), warm)
     ) as pool:
         if eager:
             pool.submit(os.getpid)  # starts every worker (fork context starts all at once)

@@ -27,8 +27,8 @@ from markupsafe import Markup
 
 from reportgen.errors import ReportgenError
 from reportgen.present.jinja import install as install_presentation
-from reportgen.render.fetcher import FetchPolicy
 from reportgen.render.fonts import MONO_FAMILY, SANS_FAMILY, font_face_css, font_files
+from reportgen.render.policy import FetchPolicy
 
 _SOURCE_ROOT = Path(__file__).resolve().parents[2]
 
