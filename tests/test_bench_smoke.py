@@ -127,3 +127,54 @@ def test_naive_chart_is_a_png_of_the_chart_size(tmp_path: Path) -> None:
     real = draw_chart(spec)
     assert (width, height) == struct.unpack(">II", real[16:24])
     assert width == round(FIG_SIZE_IN[0] * DPI)
+
+
+def _run_record(seconds: float, pss: float = 100.0) -> dict[str, object]:
+    return {
+        "seconds": seconds,
+        "peak_pss_mb": pss,
+        "peak_rss_sum_mb": pss * 1.5,
+        "hwm_sum_mb": pss * 2,
+        "max_process_rss_mb": pss,
+        "build": {"packs": 19, "pages": 200, "laid_out": 19},
+    }
+
+
+def test_summary_gives_medians_ratios_and_issue_14_goals() -> None:
+    run = _bench("run")
+    raw = {
+        "full_pdfs_identical": True,
+        "runs": {
+            "full": [_run_record(10.0), _run_record(8.0), _run_record(9.0)],
+            "naive": [_run_record(80.0), _run_record(64.0), _run_record(90.0)],
+            "note": [_run_record(1.0), _run_record(1.5), _run_record(2.0)],
+            "big": [_run_record(99.0, pss=1100.0)],
+        },
+    }
+    summary = run.summarise(raw)
+    assert summary["scenarios"]["full"]["seconds"] == {"median": 9.0, "min": 8.0, "max": 10.0}
+    ratios = summary["ratios"]
+    assert ratios["speedup_vs_naive"] == 80.0 / 9.0
+    assert ratios["speedup_vs_naive_paired_median"] == 8.0  # 8.0, 8.0, 10.0
+    assert ratios["note_share_of_full"] == 1.5 / 9.0
+    assert ratios["big_over_full"] == 11.0
+    goals = summary["goals"]
+    assert {k: g["target"] for k, g in goals.items()} == {
+        "full_seconds": 9.0,
+        "speedup_vs_naive": 8.0,
+        "note_share_of_full": 0.15,
+        "big_over_full": 11.0,
+        "big_peak_mb": 1024.0,
+    }
+    met = {k: g["met"] for k, g in goals.items()}
+    assert met == {
+        "full_seconds": True,
+        "speedup_vs_naive": True,
+        "note_share_of_full": False,
+        "big_over_full": True,
+        "big_peak_mb": False,
+    }
+    shown = run.table({"summary": summary})
+    assert "ratios of medians: naive/full 8.9x (paired per run 8.0x), note/full 17%" in shown
+    assert "goal big_peak_mb" in shown and "NOT met" in shown
+    assert "every PDF byte-identical across the full runs: yes" in shown

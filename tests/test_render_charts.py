@@ -276,3 +276,50 @@ def test_long_notes_wrap_inside_the_chart() -> None:
         for t in lines:
             assert t.get_window_extent(renderer).x1 <= fig.bbox.width
         assert " ".join(t.get_text() for t in lines) == note.strip()
+
+
+MATPLOTLIB_SETUP_PROBE = """
+import json
+import matplotlib
+from reportgen.periods import Period
+from reportgen.render.charts import ChartSpec, draw_chart
+
+settings = []
+setitem = matplotlib.RcParams.__setitem__
+
+
+def counting(self, key, value):
+    settings.append(key)
+    setitem(self, key, value)
+
+
+matplotlib.RcParams.__setitem__ = counting
+periods = (Period(2019, 4), Period(2019, 5), Period(2019, 6))
+counts = []
+for n in range(3):
+    draw_chart(ChartSpec(f"Chart {n}", periods, (1.0, 2.0 + n, 3.0)))
+    counts.append(len(settings))
+print(json.dumps({
+    "counts": counts,
+    "family": list(matplotlib.rcParams["font.family"]),
+    "parse_math": matplotlib.rcParams["text.parse_math"],
+}))
+"""
+
+
+def test_matplotlib_is_set_up_once_per_process_not_per_chart() -> None:
+    # A fresh process, so its first chart is the first matplotlib use.
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", MATPLOTLIB_SETUP_PROBE], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout)
+    first, second, third = got["counts"]
+    assert first > 100  # every setting, from matplotlib's defaults and then the charts' own
+    assert second == third == first  # no setting touched again for later charts
+    # ...and what stays set is the charts' style, not the user's matplotlibrc.
+    assert got["family"] == ["DejaVu Sans"] and got["parse_math"] is False
