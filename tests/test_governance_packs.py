@@ -3,6 +3,7 @@ first, named causes, decisions asked (issue 9)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -52,8 +53,16 @@ def assessment(example: Path) -> Assessment:
     return assess(read_project(example, period=PERIOD), PERIOD)
 
 
-def pages(path: Path) -> list[str]:
-    return [flat(p.extract_text()) for p in PdfReader(path).pages]
+def pages(path: Path) -> tuple[str, ...]:
+    """Each page's text, flattened; a file is read once while it is unchanged
+    (extracting the board pack's text takes seconds, and most tests read it)."""
+    stat = path.stat()
+    return _pages(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.cache
+def _pages(path: Path, size: int, mtime_ns: int) -> tuple[str, ...]:
+    return tuple(flat(p.extract_text()) for p in PdfReader(path).pages)
 
 
 def out(example: Path, name: str) -> Path:
