@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+from page_fill import page_fills
 from pdf_runs import Run, runs
 from pypdf import PdfReader
 
@@ -25,10 +26,16 @@ HEADING_PT = 12.5
 
 
 @pytest.fixture(scope="module")
-def packs(example_build: Path) -> dict[str, list[list[Run]]]:
+def example(example_build: Path) -> dict[str, Path]:
+    """Every pack of the example (the session's shared build): output path -> PDF file."""
     out = example_build / "outputs" / "2020-03"
     outputs = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]
-    return {o["path"]: [runs(p) for p in PdfReader(out / o["path"]).pages] for o in outputs}
+    return {o["path"]: out / o["path"] for o in outputs}
+
+
+@pytest.fixture(scope="module")
+def packs(example: dict[str, Path]) -> dict[str, list[list[Run]]]:
+    return {path: [runs(p) for p in PdfReader(pdf).pages] for path, pdf in example.items()}
 
 
 def test_every_pack_of_the_example_is_built(packs: dict[str, list[list[Run]]]) -> None:
@@ -102,3 +109,40 @@ def test_no_page_ends_with_a_heading(packs: dict[str, list[list[Run]]]) -> None:
             if lowest.size >= HEADING_PT:
                 stranded.append(f"{path} page {i + 1}: {lowest.text!r}")
     assert stranded == [], "\n".join(stranded)
+
+
+HALF_FULL = 0.5
+"""A page that is not the end of a section reaches at least half way down.
+
+The tallest blocks that may not split are a chart with its caption and the
+heading kept with it (about 42 % of a page body), so a page that breaks where
+its content runs out is at least about 58 % full; under half means a forced
+break, or a keep-together on a block too big to keep, left the page empty."""
+NEARLY_EMPTY = 0.1
+"""A page whose content stops above this (about six lines: a heading and two
+lines, a key or a list's last item on its own) is nearly empty, wherever it
+falls."""
+
+
+def test_no_page_inside_a_section_is_less_than_half_full(example: dict[str, Path]) -> None:
+    short = [
+        f"{path} page {p.number}: {p.fill:.0%}"
+        for path, pdf in example.items()
+        for p in page_fills(pdf)
+        if not p.section_end and p.fill < HALF_FULL
+    ]
+    assert short == [], "\n".join(short)
+
+
+def test_no_page_of_a_recommendation_or_workstream_pack_is_nearly_empty(
+    example: dict[str, Path],
+) -> None:
+    """Not even their last page holds only a stray line or a key on its own."""
+    empty = [
+        f"{path} page {p.number}: {p.fill:.0%}"
+        for path, pdf in example.items()
+        if "/" in path
+        for p in page_fills(pdf)
+        if p.fill < NEARLY_EMPTY
+    ]
+    assert empty == [], "\n".join(empty)
