@@ -133,3 +133,13 @@ def test_no_page_of_any_pack_is_nearly_empty(example: dict[str, Path]) -> None:
         if p.fill < NEARLY_EMPTY
     ]
     assert empty == [], "\n".join(empty)
+
+
+def test_no_page_inside_a_section_is_less_than_half_full(example: dict[str, Path]) -> None:
+    short = [
+        f"{path} page {p.number}: {p.fill:.0%}"
+        for path, pdf in example.items()
+        for p in page_fills(pdf)
+        if not p.section_end and p.fill < HALF_FULL
+    ]
+    assert short == [], "\n".join(short)
