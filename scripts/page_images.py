@@ -63,7 +63,7 @@ SHOTS = (
         trim=True,
     ),
     Shot("rag-summary-1.png", "rag-summary-*.pdf", page=1),
-    Shot("rec-08-2.png", "recommendations/rec-08-*.pdf", page=2),
+    Shot("rec-08-trends.png", "recommendations/rec-08-*.pdf", bookmark="Trends"),
     Shot("rec-09-exception-1.png", "recommendations/rec-09-*.pdf", text="Exception report"),
     Shot("workstream-practice-1.png", "workstreams/practice-and-standards-*.pdf", page=1),
 )
