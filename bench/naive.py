@@ -41,7 +41,7 @@ from reportgen.render.context import ChartRef  # noqa: E402
 from reportgen.render.fonts import font_files  # noqa: E402
 from reportgen.render.kpichart import chart_spec  # noqa: E402
 from reportgen.render.markdown import note_to_html  # noqa: E402
-from reportgen.render.packs import TEMPLATES, context_for, plan_packs  # noqa: E402
+from reportgen.render.packs import context_for, plan_packs  # noqa: E402
 from reportgen.render.resources import Resources, render_template  # noqa: E402
 
 # One PDF, in a process of its own: arguments arrive as one JSON string.
@@ -110,7 +110,7 @@ def naive_build(root: Path, out: Path) -> dict[str, Any]:
                     caption=f"KPI {k.id}: {k.title}. {k.target.label.capitalize()}.",
                 )
         context = context_for(spec, assessment, charts, notes, built)
-        html = render_template(resources, TEMPLATES[spec.kind], {"pack": context})
+        html = render_template(resources, spec.pack_kind.template, {"pack": context})
         html_path = work / "pack.html"
         html_path.write_text(html, encoding="utf-8")
         job = {

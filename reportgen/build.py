@@ -38,7 +38,7 @@ from reportgen.assess.engine import assess
 from reportgen.assess.results import Assessment
 from reportgen.atomic import atomic_write_text
 from reportgen.contract import MANIFEST_NAME, Manifest, PackFile, read_manifest, write_manifest
-from reportgen.contract.manifest import AskRow, InputFile, KpiRow, SummaryRow
+from reportgen.contract.manifest import REGISTRY, AskRow, InputFile, KpiRow, SummaryRow
 from reportgen.errors import ReportgenError
 from reportgen.load.project import AS_OF
 from reportgen.load.records import Project
@@ -46,12 +46,13 @@ from reportgen.periods import Period
 from reportgen.present.numbers import upper_first
 from reportgen.present.sentences import chart_caption, source_line, target_text
 from reportgen.progress import Progress
+from reportgen.registry import BUILTIN_REGISTRY, Registry, registry_for
 from reportgen.render.charts import ChartCache
 from reportgen.render.context import ChartRef, Cover, PackContext
 from reportgen.render.fonts import font_files
 from reportgen.render.kpichart import chart_spec
 from reportgen.render.markdown import note_to_html
-from reportgen.render.packs import TEMPLATES, PackSpec, context_for, plan_packs
+from reportgen.render.packs import PackSpec, context_for, plan_packs
 from reportgen.render.pdf import PdfJob, render_many, warm_up, worker_pool
 from reportgen.render.policy import FetchPolicy
 from reportgen.render.resources import Resources, render_template
@@ -277,9 +278,10 @@ def _build(
 ) -> BuildReport:
     started = time.perf_counter()
     root = root.resolve()
+    registry = registry_for(root)
     project, period = load()
     assessment = assess(project, period, options.as_of)
-    specs = plan_packs(assessment, options.packs, options.only)
+    specs = plan_packs(assessment, options.packs, options.only, registry)
     out_dir = outputs_root / str(period)
     report = BuildReport(period=period, out_dir=out_dir)
 
@@ -295,10 +297,10 @@ def _build(
     resources = Resources.for_project(root)
     policy = FetchPolicy.of(dirs=[*resources.readable_dirs, cache.directory], files=font_files())
     htmls: list[tuple[PackSpec, str]] = []
-    cover = cover_for(root, project, options)
+    cover = cover_for(root, project, options, registry)
     for spec in specs:
         context = context_for(spec, assessment, charts, notes, built, report.warnings, cover)
-        htmls.append((spec, _render(resources, TEMPLATES[spec.kind], context)))
+        htmls.append((spec, _render(resources, spec.pack_kind.template, context)))
 
     index_path = outputs_root / CACHE_DIR / f"packs-{period}.json"
     index = _load_pack_index(index_path)
@@ -317,7 +319,7 @@ def _build(
             data = final.read_bytes()
             if _sha256(data) == seen.get("pdf"):
                 pages = int(seen.get("pages", "0"))
-                reused.append(_output(spec, pages, seen["pdf"], len(data)))
+                reused.append(_output(spec, registry, pages, seen["pdf"], len(data)))
                 continue
         if not jobs:  # the first pack to lay out: workers warm up while we go on
             warm_up(pool, options.jobs)
@@ -343,10 +345,10 @@ def _build(
             report.warnings.extend(f"{result.path.name}: {w}" for w in result.warnings)
         for (spec, html_sha), result in zip(job_specs, results, strict=True):
             index[spec.path] = {"html": html_sha, "pdf": result.sha256, "pages": str(result.pages)}
-            report.outputs.append(_output(spec, result.pages, result.sha256, result.size))
+            report.outputs.append(_output(spec, registry, result.pages, result.sha256, result.size))
         report.outputs.extend(reused)
         report.rendered, report.reused = len(jobs), len(reused)
-        _write_manifest(folder, shown, project, assessment, options, built, report, cover)
+        _write_manifest(folder, shown, project, assessment, options, built, report, cover, registry)
         atomic_write_text(index_path, json.dumps(index, indent=1, sort_keys=True) + "\n")
         # Every pack rendered: now, and only now, show the new set.
         generations.switch(outputs_root, str(period), folder)
@@ -357,19 +359,23 @@ def _build(
     return report
 
 
-def _output(spec: PackSpec, pages: int, sha256: str, size: int) -> PackFile:
-    return PackFile(
-        path=spec.path,
-        kind=spec.kind,
-        ref=spec.ref,
-        title=spec.title,
-        pages=pages,
-        sha256=sha256,
-        bytes=size,
-    )
+def _output(spec: PackSpec, registry: Registry, pages: int, sha256: str, size: int) -> PackFile:
+    record = {
+        "path": spec.path,
+        "kind": spec.kind,
+        "ref": spec.ref,
+        "title": spec.title,
+        "pages": pages,
+        "sha256": sha256,
+        "bytes": size,
+    }
+    # The project's registry decides which kinds the manifest may list.
+    return PackFile.model_validate(record, context={REGISTRY: registry})
 
 
-def cover_for(root: Path, project: Project, options: BuildOptions) -> Cover:
+def cover_for(
+    root: Path, project: Project, options: BuildOptions, registry: Registry = BUILTIN_REGISTRY
+) -> Cover:
     """The cover's facts: the options given, else the board's name from distribution.yaml.
 
     A board pack is usually for the first group that receives it, so its name
@@ -383,10 +389,10 @@ def cover_for(root: Path, project: Project, options: BuildOptions) -> Cover:
         return cover
     from reportgen.distribute.config import load_distribution
 
-    loaded, _ = load_distribution(path, plan=project.plan)
+    loaded, _ = load_distribution(path, plan=project.plan, registry=registry)
     if loaded is None:
         return cover
-    board = next((g for g in loaded.config.groups if g.packs.board), None)
+    board = next((g for g in loaded.config.groups if g.packs.wanted(registry["board"])), None)
     return replace(
         cover,
         meeting=cover.meeting or (board.name if board else None),
@@ -414,6 +420,7 @@ def _write_manifest(
     built: date,
     report: BuildReport,
     cover: Cover,
+    registry: Registry,
 ) -> None:
     """Record this build, keeping earlier outputs of the period that still exist unchanged.
 
@@ -424,7 +431,7 @@ def _write_manifest(
     previous = previous_dir or out_dir
     if (previous / MANIFEST_NAME).is_file():
         try:
-            old = read_manifest(previous, period=str(assessment.period))
+            old = read_manifest(previous, period=str(assessment.period), registry=registry)
         except ReportgenError:
             old = None
         for o in old.outputs if old else ():
@@ -473,4 +480,4 @@ def _write_manifest(
         ),
         warnings=tuple(report.warnings),
     )
-    write_manifest(out_dir, manifest)
+    write_manifest(out_dir, manifest, registry)

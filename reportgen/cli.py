@@ -23,6 +23,7 @@ from reportgen.errors import InputError, ReportgenError, os_error_message, sort_
 from reportgen.lock import EXIT_BUSY, LockHeldError
 from reportgen.periods import Period
 from reportgen.redact import redact
+from reportgen.registry import BUILTIN_REGISTRY
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,6 +45,28 @@ class PeriodType(click.ParamType):  # type: ignore[type-arg]
 
 
 PERIOD = PeriodType()
+
+
+class PackChoice(click.Choice):  # type: ignore[type-arg]
+    """``--pack``: the built-in kinds in ``--help``, a project's own kinds as well.
+
+    Which kinds a project has is only known once ``--project`` is, so the
+    value is checked by :func:`_pack_kinds` in the command, against the
+    project's registry, with click's own message for a wrong choice.
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value
+
+
+def _pack_kinds(project: Path, packs: tuple[str, ...]) -> tuple[str, ...]:
+    """``--pack`` values checked against the project's kinds (:mod:`reportgen.registry`)."""
+    from reportgen.registry import registry_for
+
+    ctx = click.get_current_context()
+    param = next(p for p in ctx.command.params if p.name == "packs")
+    choice = click.Choice(registry_for(project).choices)
+    return tuple(choice.convert(value, param, ctx) for value in packs)
 
 
 _NOT_DONE = {
@@ -148,7 +171,7 @@ def validate(project: Path, period: Period | None, strict: bool) -> None:
 
     started = time.perf_counter()
     loaded, problems, period = check_project(project, period=period)
-    problems = sort_problems([*problems, *_distribution_problems(project, loaded)])
+    problems = sort_problems([*problems, *_project_file_problems(project, loaded)])
     for problem in problems:
         click.echo(str(problem))
     errors = sum(1 for p in problems if p.is_error)
@@ -267,10 +290,11 @@ def export_command(
     "--pack",
     "packs",
     multiple=True,
-    type=click.Choice(["summary", "recommendation", "board", "workstream", "all"]),
+    type=PackChoice(BUILTIN_REGISTRY.choices),
     default=("all",),
     show_default=True,
-    help="Which packs to build (repeatable).",
+    help="Which packs to build (repeatable); a project's packs.yaml may add kinds "
+    "('reportgen docs packs').",
 )
 @click.option(
     "--only",
@@ -338,6 +362,7 @@ def build_command(
     from reportgen.progress import progress_reporter
     from reportgen.render.context import Cover
 
+    packs = _pack_kinds(project, packs)
     with progress_reporter(enabled=not quiet) as progress:
         report = run_build(
             project,
@@ -384,16 +409,19 @@ def run_command(project: Path, period: Period | None, dry_run: bool, jobs: int |
     sys.exit(result.status)
 
 
-def _distribution_problems(project: Path, loaded: Any) -> list[Any]:
-    """distribution.yaml is checked too, against the plan's refs, when there is one."""
+def _project_file_problems(project: Path, loaded: Any) -> list[Any]:
+    """packs.yaml and distribution.yaml are checked too, the latter against the plan's refs
+    (when there is a plan) and the project's pack kinds."""
     from reportgen.distribute.config import load_distribution
+    from reportgen.registry import load_registry
 
+    registry, problems = load_registry(project)
     path = project / "inputs" / "distribution.yaml"
     if not path.is_file():
-        return []
+        return problems
     plan = loaded.plan if loaded is not None else None
-    _dist, problems = load_distribution(path, "inputs/distribution.yaml", plan=plan)
-    return problems
+    _dist, found = load_distribution(path, "inputs/distribution.yaml", plan=plan, registry=registry)
+    return [*problems, *found]
 
 
 @main.command("new")

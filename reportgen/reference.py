@@ -33,6 +33,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic("assessment-json", "assessment-json.md", "reportgen assess --format json"),
     Topic("export", "export.md", "reportgen export: the analysts' workbook and CSV files"),
     Topic("templates", "template-context.md", "what pack templates receive, for restyling"),
+    Topic("packs", "pack-kinds.md", "the kinds of pack, and adding a project's own (packs.yaml)"),
     Topic("collect", "collection-cycle.md", "leads' workbooks: collect, send, ingest, chase"),
     Topic("faults", "faults.md", "what a crash, a kill or a slow mail server leaves; re-runs"),
     Topic(

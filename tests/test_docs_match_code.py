@@ -86,3 +86,22 @@ def test_outputs_contract_page_is_generated_from_the_models() -> None:
     assert set(schemas[0]["properties"]) == set(Manifest.model_fields)
     assert set(schemas[1]["properties"]) == set(Entry.model_fields)
     assert schemas[0]["$defs"]["PackFile"]["properties"]["path"]["pattern"].startswith("^(?:")
+
+
+def test_pack_kinds_page_is_generated_from_the_registry() -> None:
+    from reportgen.registry import BUILTIN
+    from reportgen.registry_doc import render
+
+    committed = (DOCS / "pack-kinds.md").read_text(encoding="utf-8")
+    assert committed == render(), "run: python -m reportgen.registry_doc > docs/pack-kinds.md"
+    for kind in BUILTIN:
+        assert f"| `{kind.name}` | {kind.selects} | `{kind.template}` |" in committed
+
+
+def test_distribution_page_lists_each_kind_s_key_under_packs() -> None:
+    from reportgen.registry import BUILTIN
+
+    text = (DOCS / "distribution.md").read_text(encoding="utf-8")
+    table = text.split("`packs` may contain", 1)[1].split("\n\n", 2)[1]
+    keys = {m.group(1) for m in re.finditer(r"^\| `([a-z_]+)` \|", table, re.MULTILINE)}
+    assert keys == {k.key for k in BUILTIN}

@@ -19,6 +19,7 @@ from reportgen.distribute.config import read_distribution
 from reportgen.errors import InputError
 from reportgen.load.project import load_project
 from reportgen.periods import Period
+from reportgen.registry import registry_for
 
 CONCERN = ("red", "amber")
 
@@ -108,7 +109,9 @@ def remind(
     progress: Callable[[str], None] = lambda _line: None,
 ) -> MailReport:
     """A polite reminder, with the workbook again, to each lead still owing something."""
-    dist = read_distribution(project_dir / DISTRIBUTION, DISTRIBUTION)
+    dist = read_distribution(
+        project_dir / DISTRIBUTION, DISTRIBUTION, registry=registry_for(project_dir)
+    )
     mail = dist.config.mail
     back = mail.reply_to or mail.sender
     folder = collect_dir(project_dir, period)

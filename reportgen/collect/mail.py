@@ -31,6 +31,7 @@ from reportgen.distribute.send import deliver
 from reportgen.distribute.smtp import Mailer, credentials_from_env
 from reportgen.periods import Period
 from reportgen.pipeline import exclusive
+from reportgen.registry import registry_for
 
 LEDGER = "deliveries.jsonl"
 OUTBOX = "outbox"
@@ -128,7 +129,9 @@ def send_letters(
     when = (now or datetime.now(UTC)).replace(microsecond=0)
     report = MailReport(period, dry_run)
     with exclusive(project_dir):
-        dist = read_distribution(project_dir / DISTRIBUTION, DISTRIBUTION)
+        dist = read_distribution(
+            project_dir / DISTRIBUTION, DISTRIBUTION, registry=registry_for(project_dir)
+        )
         config = dist.config
         ledger = Ledger(folder / LEDGER)
         done = {
@@ -224,7 +227,9 @@ def send_workbooks(
 ) -> MailReport:
     """Email each lead the workbook ``collect`` wrote for them (once per period)."""
     folder = collect_dir(project_dir, period)
-    dist = read_distribution(project_dir / DISTRIBUTION, DISTRIBUTION)
+    dist = read_distribution(
+        project_dir / DISTRIBUTION, DISTRIBUTION, registry=registry_for(project_dir)
+    )
     mail = dist.config.mail
     back = mail.reply_to or mail.sender
     letters: list[Letter] = []

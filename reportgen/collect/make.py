@@ -27,6 +27,7 @@ from reportgen.load.project import read_project
 from reportgen.load.records import Project
 from reportgen.periods import Period
 from reportgen.pipeline import exclusive
+from reportgen.registry import registry_for
 
 DISTRIBUTION = "inputs/distribution.yaml"
 LIST_NAME = "workbooks.json"
@@ -52,7 +53,9 @@ def distribution_for(project_dir: Path, project: Project) -> DistributionFile | 
     path = project_dir / DISTRIBUTION
     if not path.is_file():
         return None
-    return read_distribution(path, DISTRIBUTION, plan=project.plan)
+    return read_distribution(
+        path, DISTRIBUTION, plan=project.plan, registry=registry_for(project_dir)
+    )
 
 
 def rec_contexts(project: Project, period: Period) -> dict[str, RecContext]:

@@ -29,25 +29,38 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     model_validator,
 )
 
 from reportgen.atomic import atomic_write_text
 from reportgen.contract.errors import ContractError, explain
 from reportgen.contract.paths import RELATIVE_PATH, RULE, check_relative
+from reportgen.registry import BUILTIN_REGISTRY, Registry
 
 MANIFEST_NAME = "manifest.json"
 _REBUILD = "The manifest is written by `reportgen build`; rebuild rather than edit it."
 
-OUTPUT_KINDS: tuple[str, ...] = ("summary", "recommendation", "board", "workstream")
-"""Every kind of pack a manifest may list, in the order the manifest lists them."""
+REGISTRY = "registry"
+"""Validation context key for the project's pack kinds (:class:`reportgen.registry.Registry`)."""
 
 
-def check_kind(kind: str) -> str:
-    """The one place a pack kind is checked against the kinds reportgen builds."""
-    if kind not in OUTPUT_KINDS:
-        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(OUTPUT_KINDS)}")
+def check_kind(kind: str, info: ValidationInfo) -> str:
+    """The one place a pack kind is checked: against the project's registry.
+
+    The registry comes in the validation context (``{"registry": ...}``), as
+    :func:`read_manifest` and the build pass it; without one only the
+    built-in kinds are known.
+    """
+    registry = _registry(info.context)
+    if kind not in registry:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(registry.names)}")
     return kind
+
+
+def _registry(context: Any) -> Registry:
+    found = context.get(REGISTRY) if isinstance(context, dict) else None
+    return found if isinstance(found, Registry) else BUILTIN_REGISTRY
 
 
 def _lower(value: Any) -> Any:
@@ -89,7 +102,8 @@ class PackFile(_Record):
 
     path: RelativePath
     kind: Annotated[str, AfterValidator(check_kind)] = Field(
-        description=f"What the pack is: {', '.join(OUTPUT_KINDS)}."
+        description=f"What the pack is: {', '.join(BUILTIN_REGISTRY.names)}, or a kind the "
+        "project declares in `packs.yaml` ('reportgen docs packs')."
     )
     ref: str | None = Field(
         description="The recommendation ref or workstream id; null for whole-plan packs "
@@ -148,7 +162,7 @@ class Manifest(_Record):
     inputs: tuple[InputFile, ...] = Field(description="Every input file read, by path.")
     outputs: tuple[PackFile, ...] = Field(
         description="Every PDF in the period folder: summary, recommendations (2 before 10), "
-        "board, workstreams."
+        "board, workstreams, then the project's own kinds (the pack registry's order)."
     )
     summary: tuple[SummaryRow, ...] = Field(description="One row per recommendation.")
     warnings: tuple[str, ...] = Field(default=(), description="The build's warnings.")
@@ -171,17 +185,16 @@ class Manifest(_Record):
                 return pack
         return None
 
-    def to_json(self) -> str:
+    def to_json(self, registry: Registry = BUILTIN_REGISTRY) -> str:
+        """The file's text; outputs in the registry's kind order, then by ref."""
+
+        def order(o: PackFile) -> tuple[int, str, str]:
+            return (registry.order(o.kind), _natural(o.ref), o.path)
+
         data = self.model_dump(mode="json")
         data["inputs"] = sorted(data["inputs"], key=lambda i: (i["path"], i["sha256"]))
-        data["outputs"] = [
-            o.model_dump(mode="json") for o in sorted(self.outputs, key=_output_order)
-        ]
+        data["outputs"] = [o.model_dump(mode="json") for o in sorted(self.outputs, key=order)]
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def _output_order(o: PackFile) -> tuple[int, str, str]:
-    return (OUTPUT_KINDS.index(o.kind), _natural(o.ref), o.path)
 
 
 def _natural(ref: str | None) -> str:
@@ -191,18 +204,21 @@ def _natural(ref: str | None) -> str:
     return ref.zfill(8) if ref.isdigit() else ref
 
 
-def write_manifest(folder: Path, manifest: Manifest) -> Path:
+def write_manifest(folder: Path, manifest: Manifest, registry: Registry = BUILTIN_REGISTRY) -> Path:
     """Write ``folder/manifest.json`` atomically; returns its path."""
     path = folder / MANIFEST_NAME
-    atomic_write_text(path, manifest.to_json())
+    atomic_write_text(path, manifest.to_json(registry))
     return path
 
 
-def read_manifest(folder: Path, *, period: str | None = None) -> Manifest:
+def read_manifest(
+    folder: Path, *, period: str | None = None, registry: Registry = BUILTIN_REGISTRY
+) -> Manifest:
     """The manifest in ``folder``, checked; every defect is named with its location.
 
     With ``period``, a manifest that says it is for another month is refused
     (a folder copied or renamed by hand would otherwise send the wrong packs).
+    ``registry`` is the project's pack kinds: a kind it lacks is refused.
     """
     path = folder / MANIFEST_NAME
     try:
@@ -220,15 +236,17 @@ def read_manifest(folder: Path, *, period: str | None = None) -> Manifest:
         raise ContractError(
             f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); rebuild with `reportgen build`"
         ) from None
-    return parse_manifest(data, str(path), period=period)
+    return parse_manifest(data, str(path), period=period, registry=registry)
 
 
-def parse_manifest(data: Any, where: str, *, period: str | None = None) -> Manifest:
+def parse_manifest(
+    data: Any, where: str, *, period: str | None = None, registry: Registry = BUILTIN_REGISTRY
+) -> Manifest:
     """``data`` (parsed JSON) as a :class:`Manifest`; ``where`` names it in errors."""
     if not isinstance(data, dict):
         raise ContractError(f"{where}: expected a JSON object at the top level")
     try:
-        manifest = Manifest.model_validate(data)
+        manifest = Manifest.model_validate(data, context={REGISTRY: registry})
     except ValidationError as exc:
         raise ContractError(explain(exc, where, _REBUILD)) from None
     if period is not None and manifest.period != period:

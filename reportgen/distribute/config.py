@@ -13,17 +13,19 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import jinja2
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
 from reportgen.errors import InputError, Problem
 from reportgen.load.yamlsource import Loc, YamlSource, load_yaml, pydantic_problems
 from reportgen.reference import hint
+from reportgen.registry import BUILTIN_REGISTRY, PackKind, Registry, Selection
 
 if TYPE_CHECKING:
     from reportgen.load.plan import Plan
@@ -73,17 +75,25 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
-class Packs(Strict):
-    """Which packs someone receives. ``all`` means every one the build made."""
+Wanted = bool | list[str] | Literal["all"]
+"""What someone asks for of one kind: a whole-plan pack or not, or some refs or ``all``."""
 
-    board: bool = False
-    summary: bool = False
-    recommendations: list[RecRef] | Literal["all"] = Field(default_factory=list)
-    workstreams: list[Slug] | Literal["all"] = Field(default_factory=list)
+
+class Packs(Strict):
+    """Which packs someone receives. ``all`` means every one the build made.
+
+    Its keys are the pack registry's (:mod:`reportgen.registry`), one per
+    kind, so this class has none of its own: :func:`distribution_model`
+    makes the model a registry accepts.
+    """
+
+    def wanted(self, kind: PackKind) -> Wanted:
+        value: Wanted = getattr(self, kind.key, False)
+        return value
 
     @property
     def empty(self) -> bool:
-        return not (self.board or self.summary or self.recommendations or self.workstreams)
+        return not any(getattr(self, name) for name in type(self).model_fields)
 
 
 class Group(Strict):
@@ -185,6 +195,42 @@ class Distribution(Strict):
         raise KeyError(group_id)
 
 
+def _wanted_field(kind: PackKind) -> Any:
+    if kind.selects == "plan":
+        return (bool, False)
+    if kind.selects == "recommendation":
+        return (list[RecRef] | Literal["all"], Field(default_factory=list))
+    return (list[Slug] | Literal["all"], Field(default_factory=list))
+
+
+@cache
+def packs_model(registry: Registry = BUILTIN_REGISTRY) -> type[Packs]:
+    """``packs:`` for the kinds ``registry`` declares: one key per kind.
+
+    Each kind's ``distribution_key`` becomes a key (in the order its packs
+    come in an email), so a project's own kind is asked for exactly like a
+    built-in one and a misspelt key is still an error.
+    """
+    kinds = sorted(registry, key=lambda k: registry.mail_rank(k.name))
+    return create_model("Packs", __base__=Packs, **{k.key: _wanted_field(k) for k in kinds})
+
+
+@cache
+def distribution_model(registry: Registry = BUILTIN_REGISTRY) -> type[Distribution]:
+    """The schema of distribution.yaml for the kinds ``registry`` declares."""
+    packs = packs_model(registry)
+    default = Field(default_factory=packs)
+    group = create_model("Group", __base__=Group, packs=(packs, default))
+    recipient = create_model("Recipient", __base__=Recipient, packs=(packs, default))
+    model: type[Distribution] = create_model(
+        "Distribution",
+        __base__=Distribution,
+        groups=(list[group], Field(default_factory=list)),
+        recipients=(list[recipient], Field(min_length=1)),
+    )
+    return model
+
+
 @dataclass(frozen=True)
 class DistributionFile:
     """A validated file plus where each value was written, for send-time problems."""
@@ -192,6 +238,8 @@ class DistributionFile:
     config: Distribution
     source: YamlSource
     warnings: tuple[Problem, ...] = ()
+    registry: Registry = BUILTIN_REGISTRY
+    """The pack kinds the file was checked against."""
 
     def problem(self, loc: Loc, message: str) -> Problem:
         return self.source.problem(loc, message)
@@ -207,9 +255,16 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_distribution(source: YamlSource, plan: Plan | None = None) -> list[Problem]:
+def check_distribution(
+    source: YamlSource, plan: Plan | None = None, registry: Registry = BUILTIN_REGISTRY
+) -> list[Problem]:
     """Rules that span fields, on the raw data (defensively typed)."""
     problems: list[Problem] = []
+    pack_keys = {
+        k.key: k.selects
+        for k in sorted(registry, key=lambda k: registry.mail_rank(k.name))
+        if k.selects != "plan"
+    }
     data = source.data if isinstance(source.data, dict) else {}
 
     def add(loc: Loc, message: str, severity: str = "error") -> None:
@@ -272,7 +327,9 @@ def check_distribution(source: YamlSource, plan: Plan | None = None) -> list[Pro
         if gid in seen_groups:
             add(("groups", gi, "id"), f"duplicate group id {gid!r}")
         seen_groups.setdefault(gid, gi)
-        problems.extend(_check_packs(group.get("packs"), ("groups", gi, "packs"), source, plan))
+        problems.extend(
+            _check_refs(group.get("packs"), ("groups", gi, "packs"), source, plan, pack_keys)
+        )
 
     members: set[str] = set()
     seen_emails: dict[str, int] = {}
@@ -295,7 +352,7 @@ def check_distribution(source: YamlSource, plan: Plan | None = None) -> list[Pro
                 add(("recipients", ri, "groups", gi), f"unknown group {gid!r}; use one of: {known}")
             members.add(str(gid))
         problems.extend(
-            _check_packs(person.get("packs"), ("recipients", ri, "packs"), source, plan)
+            _check_refs(person.get("packs"), ("recipients", ri, "packs"), source, plan, pack_keys)
         )
         if not person_groups and not _has_packs(person.get("packs")):
             add(
@@ -329,7 +386,7 @@ def _check_leads(raw: Any, source: YamlSource, plan: Plan | None) -> list[Proble
                     )
                 )
             named.setdefault(key, li)
-        problems.extend(_check_packs(lead, ("leads", li), source, plan))
+        problems.extend(_check_refs(lead, ("leads", li), source, plan, _LEAD_KEYS))
     return problems
 
 
@@ -354,21 +411,30 @@ def _check_name(name: Any, loc: Loc, add: Callable[..., None]) -> None:
         )
 
 
-def _check_packs(raw: Any, loc: Loc, source: YamlSource, plan: Plan | None) -> list[Problem]:
+_LEAD_KEYS: dict[str, Selection] = {
+    "recommendations": "recommendation",
+    "workstreams": "workstream",
+}
+
+
+def _check_refs(
+    raw: Any, loc: Loc, source: YamlSource, plan: Plan | None, keys: Mapping[str, Selection]
+) -> list[Problem]:
+    """Refs under ``keys`` (key -> what its values name) must be the plan's own."""
     if plan is None or not isinstance(raw, dict):
         return []
     problems: list[Problem] = []
     known = {
-        "recommendations": [r.ref for r in plan.recommendations],
-        "workstreams": [w.id for w in plan.workstreams],
+        "recommendation": [r.ref for r in plan.recommendations],
+        "workstream": [w.id for w in plan.workstreams],
     }
-    for key, valid in known.items():
+    for key, noun in keys.items():
+        valid = known[noun]
         values = raw.get(key)
         if not isinstance(values, list):
             continue
         for i, value in enumerate(values):
             if str(value) not in valid:
-                noun = "recommendation" if key == "recommendations" else "workstream"
                 problems.append(
                     source.problem(
                         (*loc, key, i),
@@ -391,37 +457,47 @@ def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
 
 
 def parse_distribution(
-    source: YamlSource, plan: Plan | None = None
+    source: YamlSource, plan: Plan | None = None, registry: Registry = BUILTIN_REGISTRY
 ) -> tuple[DistributionFile | None, list[Problem]]:
     """Validate parsed YAML; return the settings or every problem found."""
     if not isinstance(source.data, dict):
         return None, [source.problem((), "distribution.yaml must be a YAML mapping", field_name="")]
-    problems = check_distribution(source, plan)
+    problems = check_distribution(source, plan, registry)
     try:
-        config = Distribution.model_validate(source.data)
+        config = distribution_model(registry).model_validate(source.data)
     except ValidationError as exc:
         return None, pydantic_problems(exc, source, hint("distribution")) + problems
     if any(p.is_error for p in problems):
         return None, problems
     warnings = tuple(p for p in problems if not p.is_error)
-    return DistributionFile(config, source, warnings), problems
+    return DistributionFile(config, source, warnings, registry), problems
 
 
 def load_distribution(
-    path: Path, display: str | None = None, plan: Plan | None = None
+    path: Path,
+    display: str | None = None,
+    plan: Plan | None = None,
+    registry: Registry = BUILTIN_REGISTRY,
 ) -> tuple[DistributionFile | None, list[Problem]]:
-    """Read and validate ``distribution.yaml``; never raises for bad input."""
+    """Read and validate ``distribution.yaml``; never raises for bad input.
+
+    ``registry`` is the project's pack kinds (:func:`reportgen.registry.registry_for`):
+    they decide which keys ``packs:`` accepts.
+    """
     source, problems = load_yaml(path, display)
     if source is None:
         return None, problems
-    return parse_distribution(source, plan)
+    return parse_distribution(source, plan, registry)
 
 
 def read_distribution(
-    path: Path, display: str | None = None, plan: Plan | None = None
+    path: Path,
+    display: str | None = None,
+    plan: Plan | None = None,
+    registry: Registry = BUILTIN_REGISTRY,
 ) -> DistributionFile:
     """Like :func:`load_distribution` but raises :class:`InputError` on any error."""
-    loaded, problems = load_distribution(path, display, plan)
+    loaded, problems = load_distribution(path, display, plan, registry)
     if loaded is None:
         raise InputError(problems)
     return loaded

@@ -17,6 +17,7 @@ from reportgen.distribute.config import DistributionFile, Packs, Recipient
 from reportgen.distribute.errors import DistributionError
 from reportgen.errors import InputError, Problem
 from reportgen.load.yamlsource import Loc
+from reportgen.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -37,32 +38,37 @@ def _select(
 ) -> tuple[set[str], list[Problem]]:
     chosen: set[str] = set()
     problems: list[Problem] = []
-    for kind, wanted in (("board", packs.board), ("summary", packs.summary)):
-        if wanted:
-            found = manifest.find(kind)
-            if found is None:
-                problems.append(
-                    dist.problem((*loc, kind), f"the {manifest.period} build has no {kind} pack")
-                )
-            else:
-                chosen.add(found.path)
-    for key, kind, noun in (
-        ("recommendations", "recommendation", "recommendation"),
-        ("workstreams", "workstream", "workstream"),
-    ):
-        values = getattr(packs, key)
-        available = [p for p in manifest.outputs if p.kind == kind]
+    registry = dist.registry
+    # Whole-plan kinds first, then the others, each in email order, so the
+    # problems read in the order the file is usually written.
+    kinds = sorted(registry, key=lambda k: (k.per_item, registry.mail_rank(k.name)))
+    for kind in kinds:
+        values = packs.wanted(kind)
+        if not kind.per_item:
+            if values:
+                found = manifest.find(kind.name)
+                if found is None:
+                    problems.append(
+                        dist.problem(
+                            (*loc, kind.key), f"the {manifest.period} build has no {kind.name} pack"
+                        )
+                    )
+                else:
+                    chosen.add(found.path)
+            continue
+        available = [p for p in manifest.outputs if p.kind == kind.name]
         if values == "all":
             chosen.update(p.path for p in available)
             continue
-        for i, ref in enumerate(values):
-            found = manifest.find(kind, ref)
+        for i, ref in enumerate(values if isinstance(values, list) else []):
+            found = manifest.find(kind.name, ref)
             if found is None:
                 refs = ", ".join(str(p.ref) for p in available) or "(none)"
                 problems.append(
                     dist.problem(
-                        (*loc, key, i),
-                        f"the {manifest.period} build has no {noun} pack {ref!r}; it has: {refs}",
+                        (*loc, kind.key, i),
+                        f"the {manifest.period} build has no {kind.name} pack {ref!r}; "
+                        f"it has: {refs}",
                     )
                 )
             else:
@@ -86,7 +92,10 @@ def entitlements(dist: DistributionFile, manifest: Manifest) -> list[Entitlement
         for gid in person.groups:
             chosen |= group_paths.get(gid, set())
         ordered = tuple(
-            sorted((p for p in manifest.outputs if p.path in chosen), key=_reading_order)
+            sorted(
+                (p for p in manifest.outputs if p.path in chosen),
+                key=lambda p: _reading_order(dist.registry, p),
+            )
         )
         result.append(Entitlement(person, ri, ordered))
     if problems:
@@ -94,14 +103,12 @@ def entitlements(dist: DistributionFile, manifest: Manifest) -> list[Entitlement
     return result
 
 
-_KIND_ORDER = {"board": 0, "summary": 1, "recommendation": 2, "workstream": 3}
-
-
-def _reading_order(pack: PackFile) -> tuple[int, int, str]:
-    """Board pack, summary, recommendations by number, then workstreams."""
+def _reading_order(registry: Registry, pack: PackFile) -> tuple[tuple[int, int], int, str]:
+    """By each kind's ``mail_order`` (board pack, summary, recommendations, workstreams),
+    then recommendations by number."""
     ref = pack.ref or ""
     number = int(ref) if ref.isdigit() else 0
-    return (_KIND_ORDER.get(pack.kind, 4), number, pack.path)
+    return (registry.mail_rank(pack.kind), number, pack.path)
 
 
 def select_recipients(

@@ -46,6 +46,7 @@ from reportgen.distribute.smtp import (
     credentials_from_env,
 )
 from reportgen.periods import Period
+from reportgen.registry import registry_for
 
 if TYPE_CHECKING:
     from reportgen.load.plan import Plan
@@ -142,9 +143,13 @@ def send_period(
     :func:`reportgen.pipeline.send` (the CLI and the scheduled run do).
     """
     period_dir = project_dir / "outputs" / str(period)
-    manifest = read_manifest(period_dir, period=str(period))
+    registry = registry_for(project_dir)
+    manifest = read_manifest(period_dir, period=str(period), registry=registry)
     dist = read_distribution(
-        project_dir / DISTRIBUTION_FILE, display=str(DISTRIBUTION_FILE), plan=plan
+        project_dir / DISTRIBUTION_FILE,
+        display=str(DISTRIBUTION_FILE),
+        plan=plan,
+        registry=registry,
     )
     dist = _resolve_paths(dist, project_dir)
     for warning in dist.warnings:

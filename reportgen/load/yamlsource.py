@@ -349,7 +349,10 @@ def pydantic_problems(exc: ValidationError, source: YamlSource, reference: str) 
     """
     fixes = {
         "extra_forbidden": f"unknown key; check the spelling against {reference}",
+        # The same two for a dataclass (reportgen.registry's PackKind).
+        "unexpected_keyword_argument": f"unknown key; check the spelling against {reference}",
         "missing": MISSING,
+        "missing_argument": MISSING,
         "finite_number": "must be an ordinary number; .inf, .nan and numbers too large to "
         "hold (such as 1.0e+999) are not allowed",
     }

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
 
 from markupsafe import Markup
 
@@ -31,8 +30,6 @@ from reportgen.assess.results import (
 from reportgen.load.plan import Plan, Recommendation
 from reportgen.periods import Period
 from reportgen.render.source_notes import SourceNotes
-
-PackKind = Literal["summary", "recommendation", "board", "workstream"]
 
 
 @dataclass(frozen=True)
@@ -89,7 +86,8 @@ class Section:
 class PackContext:
     """What every pack template receives (as the variable ``pack``)."""
 
-    kind: PackKind
+    kind: str
+    """The pack kind's name in the registry (:mod:`reportgen.registry`)."""
     title: str
     subtitle: str
     filename: str

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from markupsafe import Markup
@@ -23,27 +23,26 @@ from reportgen.errors import ReportgenError
 from reportgen.periods import Period
 from reportgen.present import sentences
 from reportgen.present.numbers import long_date
-from reportgen.render.context import ChartRef, Cover, PackContext, PackKind, Section
+from reportgen.registry import BUILTIN_REGISTRY, PACKS_FILE, PackKind, Registry
+from reportgen.render.context import ChartRef, Cover, PackContext, Section
 from reportgen.render.source_notes import plan_notes, recommendation_notes
-
-PACK_KINDS: tuple[PackKind, ...] = ("summary", "recommendation", "board", "workstream")
-
-TEMPLATES: dict[PackKind, str] = {
-    "summary": "summary.html",
-    "recommendation": "recommendation.html",
-    "board": "board.html",
-    "workstream": "workstream.html",
-}
 
 
 @dataclass(frozen=True)
 class PackSpec:
     """One PDF to produce: its kind, the recommendation or workstream, its path."""
 
-    kind: PackKind
+    pack_kind: PackKind
     ref: str | None
     path: str
     title: str
+    """The pack's name in the manifest and the email (the kind's label)."""
+    values: Mapping[str, str] = field(default_factory=dict)
+    """What the kind's placeholders stand for in this pack."""
+
+    @property
+    def kind(self) -> str:
+        return self.pack_kind.name
 
 
 def slugify(text: str, limit: int = 48) -> str:
@@ -58,16 +57,36 @@ def recommendation_slug(result: RecommendationResult) -> str:
     return f"rec-{int(result.ref):02d}-{slugify(title, 40)}"
 
 
+def _items(kind: PackKind, assessment: Assessment, only: Sequence[str]) -> list[dict[str, str]]:
+    """What one kind selects: the placeholder values of each of its packs."""
+    period = {"period": str(assessment.period), "period_label": assessment.period.long_label}
+    if kind.selects == "recommendation":
+        return [
+            {**period, "ref": r.ref, "slug": recommendation_slug(r), "name": r.title}
+            for r in assessment.recommendations
+            if not only or r.ref in only
+        ]
+    if kind.selects == "workstream":
+        return [
+            {**period, "ref": w.id, "slug": w.id, "name": w.name}
+            for w in assessment.workstreams
+            if not only or w.id in only
+        ]
+    return [period]
+
+
 def plan_packs(
-    assessment: Assessment, kinds: Sequence[str], only: Sequence[str] = ()
+    assessment: Assessment,
+    kinds: Sequence[str],
+    only: Sequence[str] = (),
+    registry: Registry = BUILTIN_REGISTRY,
 ) -> list[PackSpec]:
     """The packs for ``--pack`` kinds, narrowed by ``--only`` refs or workstream ids.
 
     Unknown ``--only`` values are an error rather than an empty build, so a
-    typo never silently produces nothing.
+    typo never silently produces nothing. Whole-plan packs come first: they
+    are the longest to lay out, so they start first in the worker pool.
     """
-    period = assessment.period
-    wanted = set(PACK_KINDS) if "all" in kinds else set(kinds)
     rec_refs = {r.ref for r in assessment.recommendations}
     ws_ids = {w.id for w in assessment.workstreams}
     unknown = [o for o in only if o not in rec_refs and o not in ws_ids]
@@ -77,28 +96,28 @@ def plan_packs(
             f"({', '.join(sorted(rec_refs, key=int))}) "
             f"or workstream id ({', '.join(sorted(ws_ids))})"
         )
+    strange = [k for k in kinds if k not in registry.choices]
+    if strange:
+        raise ReportgenError(
+            f"--pack {', '.join(strange)}: not a pack kind; use {', '.join(registry.choices)}"
+        )
+    chosen = registry.selected(tuple(kinds))
     specs: list[PackSpec] = []
-    if "summary" in wanted:
-        specs.append(PackSpec("summary", None, f"rag-summary-{period}.pdf", "RAG summary"))
-    if "board" in wanted:
-        specs.append(PackSpec("board", None, f"board-pack-{period}.pdf", "Board pack"))
-    if "recommendation" in wanted:
-        for r in assessment.recommendations:
-            if only and r.ref not in only:
-                continue
+    made: dict[str, str] = {}
+    for kind in sorted(chosen, key=lambda k: k.per_item):
+        for values in _items(kind, assessment, only):
+            path = kind.path.format(**values)
+            if path in made:
+                raise ReportgenError(
+                    f"pack kinds {made[path]!r} and {kind.name!r} both write {path}; "
+                    f"give one of them another path in {PACKS_FILE}"
+                )
+            made[path] = kind.name
             specs.append(
                 PackSpec(
-                    "recommendation",
-                    r.ref,
-                    f"recommendations/{recommendation_slug(r)}.pdf",
-                    f"Recommendation {r.ref}",
+                    kind, values.get("ref"), path, kind.manifest_label.format(**values), values
                 )
             )
-    if "workstream" in wanted:
-        for w in assessment.workstreams:
-            if only and w.id not in only:
-                continue
-            specs.append(PackSpec("workstream", w.id, f"workstreams/{w.id}-{period}.pdf", w.name))
     return specs
 
 
@@ -221,31 +240,24 @@ def context_for(
 ) -> PackContext:
     """Fill the template context for one pack."""
     plan = assessment.plan
+    kind = spec.pack_kind
+    contains = set(kind.contains)
     workstream = None
     results = list(assessment.recommendations)
-    subtitle = f"{assessment.period.long_label}"
-    if spec.kind == "recommendation":
+    if kind.selects == "recommendation":
         results = [assessment.recommendation(spec.ref or "")]
-        subtitle = f"Recommendation {spec.ref} · {assessment.period.long_label}"
-    elif spec.kind == "workstream":
+    elif kind.selects == "workstream":
         workstream = next(w for w in assessment.workstreams if w.id == spec.ref)
         results = [r for r in results if r.ref in workstream.recommendations]
-        subtitle = f"{workstream.name} workstream · {assessment.period.long_label}"
-    sections = tuple(
-        _section(r, assessment, charts, notes, workstream)
-        for r in results
-        if spec.kind != "summary"
+    sections = (
+        tuple(_section(r, assessment, charts, notes, workstream) for r in results)
+        if "sections" in contains
+        else ()
     )
-    title = {
-        "summary": "RAG summary",
-        "recommendation": f"Recommendation {spec.ref}: progress report",
-        "board": "Improvement Board pack",
-        "workstream": f"{workstream.name if workstream else ''} task-and-finish group pack",
-    }[spec.kind]
     return PackContext(
-        kind=spec.kind,
-        title=title,
-        subtitle=subtitle,
+        kind=kind.name,
+        title=kind.title.format(**spec.values),
+        subtitle=kind.cover_subtitle.format(**spec.values),
         filename=spec.path,
         plan=plan,
         assessment=assessment,
@@ -254,7 +266,7 @@ def context_for(
         built=built,
         version=plan.version or __version__,
         cover=cover or Cover(),
-        briefing=briefing(assessment) if spec.kind in ("board", "summary") else None,
+        briefing=briefing(assessment) if "briefing" in contains else None,
         workstream_exceptions=(
             tuple(a for a in exceptions_first(workstream.actions) if a.state in EXCEPTION_STATES)
             if workstream is not None
@@ -264,11 +276,11 @@ def context_for(
         sections=sections,
         workstream=workstream,
         glossary=glossary(assessment),
-        data_quality=data_quality(assessment, extra_quality) if spec.kind == "board" else (),
+        data_quality=data_quality(assessment, extra_quality) if "data_quality" in contains else (),
         newest_data=newest_data(assessment),
-        plan_notes=plan_notes(plan) if spec.kind == "board" else None,
+        plan_notes=plan_notes(plan) if "plan_notes" in contains else None,
         rule_text=rule_text(assessment),
     )
 
 
-__all__ = ["PACK_KINDS", "TEMPLATES", "PackSpec", "context_for", "plan_packs"]
+__all__ = ["PackSpec", "context_for", "plan_packs"]
