@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from reportgen.load.plan import Plan, parse_plan
@@ -69,7 +70,7 @@ def plan() -> Plan:
     return parsed
 
 
-def series(kpi: str, start: str, values: list[float | None]) -> list[DataPoint]:
+def series(kpi: str, start: str, values: Sequence[float | None]) -> list[DataPoint]:
     first = P(start)
     return [
         DataPoint(kpi=kpi, period=first.shift(i), value=v)

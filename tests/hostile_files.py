@@ -51,7 +51,7 @@ def workbook_with_sheet(path: Path, rows: Iterable[str], *, dimension: str = "A1
     costs the test no more memory than its compressed size.
     """
     base = openpyxl.Workbook()
-    base.active.append(["kpi", "period", "value"])  # type: ignore[union-attr]
+    base.active.append(["kpi", "period", "value"])
     buffer = io.BytesIO()
     base.save(buffer)
     with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w") as out:

@@ -8,7 +8,7 @@ import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pikepdf
 import pytest
@@ -124,7 +124,8 @@ def test_pdf_ua_structure_alt_text_language_title_and_fonts(built: Path) -> None
             for a in alts
         )
         for page in pdf.pages:
-            fonts = page.Resources.get("/Font", {})
+            # pikepdf types a dictionary's values as Object; these are dictionaries.
+            fonts: Any = page.Resources.get("/Font", {})
             for _name, font in fonts.items():
                 descendants = font.get("/DescendantFonts")
                 descriptor = (descendants[0] if descendants else font).get("/FontDescriptor")

@@ -88,9 +88,9 @@ def test_limits_and_flagged_points_come_from_the_spc() -> None:
     # mean = (52 + 31) / 12 = 6.9167; moving ranges 1,1,1,1,6,1,1,1,1,1,1 (16 / 11);
     # 6 >= 3.267 * 16 / 11 = 4.75 is screened out, so mrbar = 10 / 10 = 1 and the
     # limits are 6.9167 +/- 2.66 = 4.2567 to 9.5767.
-    assert spec.mean == (pytest.approx(83 / 12),) * 12
-    assert spec.upper == (pytest.approx(83 / 12 + 2.66),) * 12
-    assert spec.lower == (pytest.approx(83 / 12 - 2.66),) * 12
+    assert spec.mean == pytest.approx((83 / 12,) * 12)
+    assert spec.upper == pytest.approx((83 / 12 + 2.66,) * 12)
+    assert spec.lower == pytest.approx((83 / 12 - 2.66,) * 12)
     # Lower is better: 10 and 11 are above the upper limit (concern); the last
     # seven are a run of seven below the mean (improvement), the 4s also below the limit.
     assert list(spec.special) == ["concern"] * 5 + ["improvement"] * 7

@@ -37,7 +37,7 @@ def entry(
         period=PERIOD,
         recipient=who,
         name=who.split("@")[0],
-        status=status,  # type: ignore[arg-type]
+        status=status,
         message_id="<x@example.org>",
         response="250 ok",
         attempts=1,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 import pytest
 from PIL import Image
@@ -242,7 +244,8 @@ def test_recalculated_limits_step_and_are_marked() -> None:
         ax = fig.axes[0]
         # The mean is drawn as two lines, one per set of limits, so it steps.
         means = [
-            list(line.get_ydata())
+            # matplotlib types the data as ArrayLike; a line drawn from floats holds floats.
+            list(cast("Iterable[float]", line.get_ydata()))
             for line in ax.get_lines()
             if isinstance(line, Line2D)
             and line.get_linestyle() == "-"

@@ -16,9 +16,10 @@ from click.testing import CliRunner
 from test_distribute_helpers import Handler, mail_block
 
 from reportgen.cli import main
+from reportgen.lock import EXIT_BUSY
 from reportgen.periods import Period
 from reportgen.pipeline import last_complete_month
-from reportgen.scheduled import EXIT_BUSY, EXIT_FAILED, scheduled_run
+from reportgen.scheduled import EXIT_FAILED, scheduled_run
 
 pytestmark = pytest.mark.slow
 
