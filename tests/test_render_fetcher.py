@@ -18,9 +18,10 @@ import pytest
 
 from reportgen.periods import Period
 from reportgen.render.charts import ChartSpec, draw_chart
-from reportgen.render.fetcher import FetchPolicy, GuardedFetcher
+from reportgen.render.fetcher import GuardedFetcher
 from reportgen.render.fonts import font_face_css, font_files
 from reportgen.render.pdf import render_pdf
+from reportgen.render.policy import FetchPolicy
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
