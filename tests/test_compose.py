@@ -233,7 +233,7 @@ def test_bookmarks_follow_the_parts_and_point_at_their_pages(
     where = _heading_pages(pdf)
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         top: list[tuple[str, int]] = []
-        item = doc.Root.Outlines.First
+        item: pikepdf.Object | None = doc.Root.Outlines.First
         while item is not None:
             assert item.Parent.objgen == doc.Root.Outlines.objgen
             top.append((str(item.Title), _dest_page(doc, item.Dest)))
