@@ -36,6 +36,7 @@ from reportgen.assess.engine import assess  # noqa: E402
 from reportgen.build import build_date  # noqa: E402
 from reportgen.load.project import read_project  # noqa: E402
 from reportgen.pipeline import choose_period  # noqa: E402
+from reportgen.present.sentences import kpi_summary, target_label  # noqa: E402
 from reportgen.render import charts as chartmod  # noqa: E402
 from reportgen.render.context import ChartRef  # noqa: E402
 from reportgen.render.fonts import font_files  # noqa: E402
@@ -106,8 +107,8 @@ def naive_build(root: Path, out: Path) -> dict[str, Any]:
                 charts_drawn += 1
                 charts[k.id] = ChartRef(
                     src=name,
-                    alt=k.summary,
-                    caption=f"KPI {k.id}: {k.title}. {k.target.label.capitalize()}.",
+                    alt=kpi_summary(k),
+                    caption=f"KPI {k.id}: {k.title}. {target_label(k).capitalize()}.",
                 )
         context = context_for(spec, assessment, charts, notes, built)
         html = render_template(resources, spec.pack_kind.template, {"pack": context})

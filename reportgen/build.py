@@ -33,7 +33,6 @@ from typing import Any
 from markupsafe import Markup
 
 from reportgen import __version__, generations
-from reportgen.assess.briefing import briefing
 from reportgen.assess.engine import assess
 from reportgen.assess.results import Assessment
 from reportgen.atomic import atomic_write_text
@@ -43,8 +42,16 @@ from reportgen.errors import ReportgenError
 from reportgen.load.project import AS_OF
 from reportgen.load.records import Project
 from reportgen.periods import Period
+from reportgen.present.briefing import briefing
 from reportgen.present.numbers import upper_first
-from reportgen.present.sentences import chart_caption, source_line, target_text
+from reportgen.present.reasons import recommendation_reason
+from reportgen.present.sentences import (
+    chart_caption,
+    kpi_summary,
+    source_line,
+    target_text,
+    value_text,
+)
 from reportgen.progress import Progress
 from reportgen.registry import BUILTIN_REGISTRY, Registry, registry_for
 from reportgen.render.charts import ChartCache
@@ -155,7 +162,7 @@ def draw_charts(
             src=path.name,
             # What the chart's notes say (a recalculation's reason, provisional
             # limits, cautions) is drawn as text; a screen reader needs it too.
-            alt=" ".join((k.summary, *spec.notes)),
+            alt=" ".join((kpi_summary(k), *spec.notes)),
             caption=chart_caption(k),
             source=source_line(plan_kpis[k.id][1]),
         )
@@ -462,7 +469,7 @@ def _write_manifest(
         inputs=tuple(InputFile(path=i.path, sha256=i.sha256) for i in project.inputs),
         outputs=tuple(outputs.values()),
         summary=tuple(
-            SummaryRow(ref=r.ref, title=r.title, rag=r.status, reason=r.reason)
+            SummaryRow(ref=r.ref, title=r.title, rag=r.status, reason=recommendation_reason(r))
             for r in assessment.recommendations
         ),
         asks=manifest_asks(assessment),
@@ -471,7 +478,7 @@ def _write_manifest(
                 id=k.id,
                 recommendation=k.recommendation,
                 title=k.title,
-                value=k.value_text,
+                value=value_text(k),
                 target=target_text(k),
                 rag=k.status,
             )

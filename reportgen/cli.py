@@ -233,9 +233,9 @@ as_of_option = click.option(
 def assess_command(project: Path, period: Period | None, as_of: str | None, fmt: str) -> None:
     """Print the assessment of every recommendation, KPI and action, before any PDF exists."""
     from reportgen.assess.engine import assess
-    from reportgen.assess.export import to_json
-    from reportgen.assess.table import to_table
     from reportgen.pipeline import load_for_period
+    from reportgen.present.assessment_json import to_json
+    from reportgen.present.table import to_table
 
     when = parse_as_of(as_of)
     loaded, chosen = load_for_period(project, period, when)

@@ -36,6 +36,7 @@ from reportgen.assess.targets import target_at
 from reportgen.atomic import atomic_write_bytes, atomic_write_text
 from reportgen.periods import Period
 from reportgen.present import labels
+from reportgen.present.reasons import computed_reason, recommendation_reason, state_label
 
 Kind = Literal["text", "month", "number", "percent", "integer"]
 Cell = str | float | int | date | None
@@ -107,7 +108,7 @@ def kpi_sheet(assessment: Assessment) -> Sheet:
         start = known[0] if known else None
         spc = {pt.period: pt for pt in k.spc.points} if k.spc is not None else {}
         for (period, value), target in zip(k.series, k.targets, strict=True):
-            status = kpi_rag(kpi, value, target_at(kpi, period, start), rules)[0]
+            status = kpi_rag(kpi, value, target_at(kpi, period, start), rules)
             point = spc.get(period)
             rows.append(
                 (
@@ -135,7 +136,7 @@ def _action_row(a: ActionResult) -> tuple[Cell, ...]:
         a.text,
         a.workstream,
         "; ".join(a.leads) or None,
-        a.state_label,
+        state_label(a),
         _month(a.original_due),
         _month(a.revised_due),
         a.due_as_written,
@@ -173,9 +174,9 @@ def _recommendation_row(r: RecommendationResult) -> tuple[Cell, ...]:
         r.ref,
         r.title,
         labels.rag(r.status),
-        r.reason,
+        recommendation_reason(r),
         labels.rag(r.computed_status) if overridden else None,
-        r.computed_reason if overridden else None,
+        computed_reason(r) if overridden else None,
         r.travel,
     )
 

@@ -9,6 +9,7 @@ from reportgen.assess.actions import assess_action, delivered_on_time_share
 from reportgen.load.plan import Action, RagRules
 from reportgen.load.records import ActionUpdate
 from reportgen.periods import Period
+from reportgen.present.reasons import action_reason, state_label
 
 P = Period.parse
 RULES = RagRules()
@@ -43,8 +44,8 @@ def test_overdue_counts_whole_weeks_after_end_of_due_month() -> None:
     assert r.state == "overdue"
     assert r.overdue_weeks == 6
     assert r.status == "amber"  # 6 weeks is within the 8-week red threshold
-    assert r.reason == "Overdue 6 weeks (due Aug 2019)"
-    assert r.state_label == "Overdue 6 wk"
+    assert action_reason(r) == "Overdue 6 weeks (due Aug 2019)"
+    assert state_label(r) == "Overdue 6 wk"
 
 
 def test_long_overdue_is_red() -> None:

@@ -8,8 +8,9 @@ from datetime import date
 from assess_factory import P, note, project, series
 
 from reportgen.assess.engine import assess
-from reportgen.assess.export import to_data, to_json
 from reportgen.load.records import ActionUpdate
+from reportgen.present.assessment_json import to_data, to_json
+from reportgen.present.reasons import change_text, kpi_reason, recommendation_reason
 
 
 def _points() -> list:  # type: ignore[type-arg]
@@ -30,7 +31,7 @@ def test_kpi_results_in_one_recommendation() -> None:
     k42, k27, k44 = rec1.kpis
     assert (k42.status, k42.target.value) == ("green", 70.0)
     assert k27.status == "red"
-    assert k27.reason == "Red: 16% vs target 10%, 6 points above"
+    assert kpi_reason(k27) == "Red: 16% vs target 10%, 6 points above"
     assert k44.status == "grey"
     assert rec1.kpi_counts == {"red": 1, "amber": 0, "green": 1, "grey": 1, "no-data": 0}
     k12 = a.recommendation("2").kpis[0]
@@ -44,7 +45,7 @@ def test_rollup_reason_names_the_kpis_and_actions_driving_it() -> None:
     a = assess(project(_points()), P("2019-10"))
     rec1 = a.recommendation("1")
     assert rec1.status == "red"
-    assert rec1.reason == (
+    assert recommendation_reason(rec1) == (
         "Red: KPI 27 CP plans over 18 months 16% vs 10%, 6 points above; "
         "Action 1.1 overdue 8 weeks (due Aug 2019)"
     )
@@ -52,7 +53,7 @@ def test_rollup_reason_names_the_kpis_and_actions_driving_it() -> None:
     # Rec 2: KPI amber, action 2.1 due Jun 2019 -> 4 months overdue (122 days = 17 weeks):
     # the red driver (the action) is named before the amber one (the KPI).
     rec2 = a.recommendation("2")
-    assert rec2.reason == (
+    assert recommendation_reason(rec2) == (
         "Red: Action 2.1 overdue 17 weeks (due Jun 2019); "
         "KPI 12 NIMT use 57% vs 60%, 3 points short"
     )
@@ -68,7 +69,10 @@ def test_green_when_everything_is_on_track() -> None:
     ]
     rec1 = assess(project(pts, ups), P("2019-10")).recommendation("1")
     assert rec1.status == "green"
-    assert rec1.reason == "Green: all 2 KPIs on target, 1 of 2 actions complete, none overdue"
+    assert (
+        recommendation_reason(rec1)
+        == "Green: all 2 KPIs on target, 1 of 2 actions complete, none overdue"
+    )
 
 
 def test_override_needs_and_shows_reason() -> None:
@@ -77,7 +81,7 @@ def test_override_needs_and_shows_reason() -> None:
     assert rec1.status == "amber"
     assert rec1.computed_status == "red"
     assert rec1.override is not None
-    assert rec1.reason == (
+    assert recommendation_reason(rec1) == (
         "Amber: Sally Allen overrode the computed red (KPI 27 CP plans over 18 months "
         "16% vs 10%, 6 points above; Action 1.1 overdue 8 weeks (due Aug 2019)). "
         "Reason: audit shows improving practice."
@@ -88,7 +92,7 @@ def test_no_data_shows_last_value_and_age() -> None:
     pts = series("42", "2019-04", [58, 60, 62, 64])  # last value Jul 2019
     k42 = assess(project(pts), P("2019-10")).recommendation("1").kpis[0]
     assert k42.status == "no-data"
-    assert k42.reason == "No data for Oct 2019; last value 64% in Jul 2019 (3 months old)"
+    assert kpi_reason(k42) == "No data for Oct 2019; last value 64% in Jul 2019 (3 months old)"
     assert k42.stale  # older than the default 2 months
 
 
@@ -105,14 +109,14 @@ def test_changes_since_previous_month() -> None:
     # KPI 27 goes from 11 (Sep, amber) to 9.5 (Oct, green: first time met).
     pts = series("27", "2019-04", [12, 12, 13, 14, 15, 11, 9.5])
     a = assess(project(pts), P("2019-10"))
-    texts = [c.text for c in a.recommendation("1").changes]
+    texts = [change_text(c) for c in a.recommendation("1").changes]
     assert "KPI 27 moved from Amber to Green" in texts
     assert "KPI 27 met its target for the first time" in texts
     # Action 2.1 was already overdue in September, so it is not "newly" overdue;
     # action 1.1 (due Aug) was overdue in Sep too.
     assert not any("became overdue" in t for t in texts)
     sep = assess(project(pts), P("2019-09"))
-    assert "Action 1.1 became overdue" in [c.text for c in sep.recommendation("1").changes]
+    assert "Action 1.1 became overdue" in [change_text(c) for c in sep.recommendation("1").changes]
 
 
 def test_workstreams_hold_only_their_actions() -> None:

@@ -6,10 +6,14 @@ from typing import Any
 
 import pytest
 
+from reportgen.assess.kpis import assess_kpi
 from reportgen.assess.rag import kpi_rag
+from reportgen.assess.results import KpiResult
 from reportgen.assess.targets import target_at
 from reportgen.load.plan import Kpi, RagRules
 from reportgen.periods import Period
+from reportgen.present.reasons import kpi_reason
+from reportgen.present.sentences import target_label
 
 P = Period.parse
 RULES = RagRules()
@@ -27,6 +31,11 @@ def kpi(**kw: Any) -> Kpi:
     return Kpi.model_validate(base)
 
 
+def judged(k: Kpi, month: str, values: dict[str, float]) -> KpiResult:
+    """``k`` assessed in ``month`` from ``values`` (the first is the trajectory's start)."""
+    return assess_kpi(k, "1", {P(m): v for m, v in values.items()}, P(month), P("2019-04"), RULES)
+
+
 # KPI 42 in the plan: interim 70% by Oct 2019, final 95% by Mar 2020.
 K42 = kpi(
     target={"value": 95, "by": "2020-03"},
@@ -40,17 +49,16 @@ def test_trajectory_from_first_value_to_interim() -> None:
     t = target_at(K42, P("2019-07"), start)
     assert t.value == pytest.approx(64.0)  # 58 + 3 * 2
     assert t.kind == "trajectory"
-    assert "towards 70% by Oct 2019" in t.label
+    label = target_label(judged(K42, "2019-07", {"2019-04": 58.0}))
+    assert label == "trajectory 64% (Jul 2019, towards 70% by Oct 2019)"
 
 
 def test_interim_target_on_its_month_and_between_interim_and_final() -> None:
     start = (P("2019-04"), 58.0)
     at_oct = target_at(K42, P("2019-10"), start)
-    assert (at_oct.value, at_oct.kind, at_oct.label) == (
-        70.0,
-        "interim",
-        "interim target 70% (Oct 2019)",
-    )
+    assert (at_oct.value, at_oct.kind) == (70.0, "interim")
+    label = target_label(judged(K42, "2019-10", {"2019-04": 58.0}))
+    assert label == "interim target 70% (Oct 2019)"
     # Oct 70 -> Mar 95 over 5 months: +5 a month; Dec is 2 months on = 80.
     assert target_at(K42, P("2019-12"), start).value == pytest.approx(80.0)
     final = target_at(K42, P("2020-03"), start)
@@ -109,28 +117,34 @@ def test_interim_only_target_holds_after_its_date() -> None:
 def test_percent_rag_uses_points(value: float, status: str, reason: str) -> None:
     k = kpi(interim_targets=[{"value": 80, "by": "2019-10"}], target={"value": 95, "by": "2020-03"})
     t = target_at(k, P("2019-10"))
-    assert kpi_rag(k, value, t, RULES) == (status, reason)
+    assert kpi_rag(k, value, t, RULES) == status
+    assert kpi_reason(judged(k, "2019-10", {"2019-10": value})) == reason
 
 
 def test_lower_is_better_rag() -> None:
     k = kpi(id="27", direction="lower", target={"value": 10})
     t = target_at(k, P("2019-10"))
-    assert kpi_rag(k, 9.5, t, RULES)[0] == "green"
-    assert kpi_rag(k, 14.0, t, RULES) == ("amber", "Amber: 14% vs target 10%, 4 points above")
-    assert kpi_rag(k, 16.0, t, RULES)[0] == "red"
+    assert kpi_rag(k, 9.5, t, RULES) == "green"
+    assert kpi_rag(k, 14.0, t, RULES) == "amber"
+    assert kpi_reason(judged(k, "2019-10", {"2019-10": 14.0})) == (
+        "Amber: 14% vs target 10%, 4 points above"
+    )
+    assert kpi_rag(k, 16.0, t, RULES) == "red"
 
 
 def test_a_less_than_target_is_not_met_by_a_value_on_it() -> None:
     # KPI 54: "Vacancy gap to be less than 10%".
     k = kpi(id="54", direction="lower", target={"value": 10, "strict": True})
     t = target_at(k, P("2020-03"))
-    assert kpi_rag(k, 9.9, t, RULES)[0] == "green"
-    assert kpi_rag(k, 10.0, t, RULES) == (
-        "amber",
-        "Amber: 10% vs target 10%, on it but not below it",
-    )
+    assert kpi_rag(k, 9.9, t, RULES) == "green"
+    assert kpi_rag(k, 10.0, t, RULES) == "amber"
+    on_it = judged(k, "2020-03", {"2020-03": 10.0})
+    assert kpi_reason(on_it) == "Amber: 10% vs target 10%, on it but not below it"
     at_most = kpi(id="54", direction="lower", target={"value": 10})
-    assert kpi_rag(at_most, 10.0, target_at(at_most, P("2020-03")), RULES)[0] == "green"
+    assert kpi_rag(at_most, 10.0, target_at(at_most, P("2020-03")), RULES) == "green"
+    assert kpi_reason(judged(at_most, "2020-03", {"2020-03": 10.0})) == (
+        "Green: 10% vs target 10%, met"
+    )
 
 
 def test_strict_needs_a_target_value() -> None:
@@ -141,15 +155,16 @@ def test_strict_needs_a_target_value() -> None:
 def test_relative_tolerance_and_override_for_counts() -> None:
     k = kpi(id="36", unit="count", target={"value": 20})
     t = target_at(k, P("2019-10"))
-    assert kpi_rag(k, 18.0, t, RULES)[0] == "amber"  # 10% of 20 = 2
-    assert kpi_rag(k, 17.0, t, RULES)[0] == "red"
+    assert kpi_rag(k, 18.0, t, RULES) == "amber"  # 10% of 20 = 2
+    assert kpi_rag(k, 17.0, t, RULES) == "red"
     tight = kpi(id="36", unit="count", target={"value": 20}, tolerance=0.5)
-    assert kpi_rag(tight, 19.0, t, RULES)[0] == "red"
+    assert kpi_rag(tight, 19.0, t, RULES) == "red"
 
 
 def test_no_data_and_no_target() -> None:
-    assert kpi_rag(K42, None, target_at(K42, P("2019-10")), RULES)[0] == "no-data"
+    assert kpi_rag(K42, None, target_at(K42, P("2019-10")), RULES) == "no-data"
     tbc = kpi(target={"tbc": True})
-    status, reason = kpi_rag(tbc, 50.0, target_at(tbc, P("2019-10")), RULES)
-    assert status == "grey"
-    assert "TBC" in reason
+    assert kpi_rag(tbc, 50.0, target_at(tbc, P("2019-10")), RULES) == "grey"
+    assert kpi_reason(judged(tbc, "2019-10", {"2019-10": 50.0})) == (
+        "No target: 50%; target to be confirmed (TBC in the plan)"
+    )

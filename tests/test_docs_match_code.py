@@ -9,7 +9,7 @@ from pathlib import Path
 from assess_factory import P, note, project, series
 
 from reportgen.assess.engine import assess
-from reportgen.assess.export import to_data
+from reportgen.present.assessment_json import to_data
 from reportgen.render.context import PackContext, Section
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"

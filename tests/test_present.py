@@ -102,15 +102,16 @@ def test_a_move_within_common_cause_variation_is_no_significant_change() -> None
     assert k.previous is not None and k.previous.travel == "deteriorating"
     assert k.spc is not None and k.spc.variation == "common_cause"
     assert k.movement == "no significant change"
-    assert "no significant change" in k.summary
+    assert "no significant change" in sentences.kpi_summary(k)
 
 
 def test_summary_and_sentences_use_the_kpis_own_format() -> None:
     values = [55.0, 58.0, 61.88, 60.0, 62.0, 59.0, 61.0]
     k = assess(project(series("42", "2019-04", values)), P("2019-10")).recommendation("1").kpis[0]
-    assert "Target: target" not in k.summary
-    assert "61.88" not in k.summary
-    assert k.summary.startswith(f"KPI 42, {k.title}: 61% in Oct 2019, from 55% in Apr 2019")
+    summary = sentences.kpi_summary(k)
+    assert "Target: target" not in summary
+    assert "61.88" not in summary
+    assert summary.startswith(f"KPI 42, {k.title}: 61% in Oct 2019, from 55% in Apr 2019")
     spc_text = sentences.spc_sentence(k.spc) if k.spc else ""
     assert "%" not in spc_text  # unit-less without the KPI's unit ...
     assert "%" in sentences.spc_sentence(k.spc, k.unit) if k.spc else False  # ... with it
@@ -163,7 +164,7 @@ def test_source_line_and_definitions() -> None:
 
 
 def test_json_export_carries_each_kpis_printed_strings() -> None:
-    from reportgen.assess.export import to_data
+    from reportgen.present.assessment_json import to_data
 
     pts = series("42", "2019-04", [58, 60, 61, 63, 65, 68, 71.25])
     data = to_data(assess(project(pts), P("2019-10")))

@@ -65,7 +65,7 @@ def assess_action(
     else:
         state = "on track"
 
-    status, reason = _rag(state, overdue_weeks, due, rules, reported)
+    status = _rag(state, overdue_weeks, rules)
     return ActionResult(
         ref=action.ref,
         text=action.text,
@@ -77,7 +77,6 @@ def assess_action(
         due_as_written=action.due_as_written,
         state=state,
         status=status,
-        reason=reason,
         overdue_weeks=overdue_weeks,
         slippage_months=slippage,
         completed_in=completed_in,
@@ -90,33 +89,16 @@ def assess_action(
     )
 
 
-def _rag(
-    state: ActionState,
-    overdue_weeks: int | None,
-    due: Period | None,
-    rules: RagRules,
-    reported: str | None,
-) -> tuple[Status, str]:
-    due_text = f" (due {due.label})" if due else ""
-    if state == "complete":
-        return "green", "Complete"
-    if state == "blocked":
-        return "red", f"Blocked{due_text}"
+def _rag(state: ActionState, overdue_weeks: int | None, rules: RagRules) -> Status:
+    if state in ("blocked", "off track"):
+        return "red"
     if state == "overdue":
-        weeks = overdue_weeks or 0
-        colour: Status = "red" if weeks > rules.rollup.red_if_overdue_weeks else "amber"
-        return colour, f"Overdue {weeks} week{'s' if weeks != 1 else ''}{due_text}"
-    if state == "off track":
-        return "red", f"Reported off track{due_text}"
+        return "red" if (overdue_weeks or 0) > rules.rollup.red_if_overdue_weeks else "amber"
     if state == "at risk":
-        return "amber", f"Reported at risk{due_text}"
-    if state == "due soon":
-        return "green", f"Due soon{due_text}"
+        return "amber"
     if state == "no due date":
-        return "grey", "No due date in the plan and no update"
-    if reported is None:
-        return "green", f"Not yet due{due_text}; no update"
-    return "green", f"{reported.capitalize()}{due_text}"
+        return "grey"
+    return "green"
 
 
 def delivered_on_time_share(results: Sequence[ActionResult]) -> tuple[int, int]:

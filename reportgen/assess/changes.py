@@ -9,8 +9,6 @@ from __future__ import annotations
 from typing import Literal
 
 from reportgen.assess.results import STATUS_ORDER, Change, ChangeKind, RecommendationResult
-from reportgen.present import labels
-from reportgen.present.sentences import spc_sentence
 
 _RANK = {s: i for i, s in enumerate(("red", "amber", "green"))}
 
@@ -27,39 +25,25 @@ def changes(now: RecommendationResult, before: RecommendationResult | None) -> l
     if before is not None and before.status != now.status:
         way = _moved(before.status, now.status)
         kind: ChangeKind = "rag-improved" if way == "better" else "rag-worsened"
-        out.append(
-            Change(
-                kind,
-                f"Recommendation {now.ref}",
-                f"Overall RAG moved from {labels.rag(before.status)} to {labels.rag(now.status)}",
-            )
-        )
+        out.append(Change(kind, now.ref, before.status, now.status))
     old_kpis = {k.id: k for k in before.kpis} if before else {}
     for k in now.kpis:
         old = old_kpis.get(k.id)
         if old is not None and old.status != k.status and k.status in STATUS_ORDER:
-            out.append(
-                Change(
-                    "kpi-rag",
-                    f"KPI {k.id}",
-                    f"KPI {k.id} moved from {old.status_label} to {k.status_label}",
-                )
-            )
+            out.append(Change("kpi-rag", k.id, old.status, k.status))
         if k.status == "green" and not k.met_before and k.target.value is not None:
-            text = f"KPI {k.id} met its target for the first time"
-            out.append(Change("target-met", f"KPI {k.id}", text))
+            out.append(Change("target-met", k.id))
         if (
             k.spc is not None
             and k.spc.last_special_cause
             and not (old is not None and old.spc is not None and old.spc.last_special_cause)
         ):
-            text = f"KPI {k.id}: new signal — {spc_sentence(k.spc, k.unit, k.decimals)}"
-            out.append(Change("new-signal", f"KPI {k.id}", text))
+            out.append(Change("new-signal", k.id, kpi=k))
     old_actions = {a.ref: a for a in before.actions} if before else {}
     for a in now.actions:
         prev = old_actions.get(a.ref)
         if a.state == "overdue" and (prev is None or prev.state != "overdue"):
-            out.append(Change("newly-overdue", f"Action {a.ref}", f"Action {a.ref} became overdue"))
+            out.append(Change("newly-overdue", a.ref))
         if a.state == "complete" and prev is not None and prev.state != "complete":
-            out.append(Change("completed", f"Action {a.ref}", f"Action {a.ref} was completed"))
+            out.append(Change("completed", a.ref))
     return out

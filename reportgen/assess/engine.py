@@ -29,7 +29,6 @@ from reportgen.assess.rollup import kpi_counts, rollup
 from reportgen.load.plan import Plan, Recommendation
 from reportgen.load.records import ActionUpdate, DataPoint, Note, Project
 from reportgen.periods import Period
-from reportgen.present.sentences import override_reason
 
 _RANK = {"red": 0, "amber": 1, "green": 2}
 
@@ -60,20 +59,17 @@ def _assess_recommendation(
     actions = tuple(
         assess_action(a, rec.ref, updates, period, as_of, plan.rag) for a in rec.actions
     )
-    computed, computed_reason = rollup(kpis, actions, plan.rag.rollup)
+    computed = rollup(kpis, actions, plan.rag.rollup)
     override = None
-    status, reason = computed, computed_reason
+    status = computed
     if note is not None and note.rag_override is not None:
         override = Override(note.rag_override, note.override_reason or "", note.author)
         status = note.rag_override
-        reason = override_reason(status, note.author, override.reason, computed_reason)
     return RecommendationResult(
         ref=rec.ref,
         title=rec.display_title,
         status=status,
-        reason=reason,
         computed_status=computed,
-        computed_reason=computed_reason,
         override=override,
         kpis=kpis,
         actions=actions,

@@ -1,4 +1,4 @@
-"""Assess one KPI for one month: value, target, RAG, travel, SPC and summary.
+"""Assess one KPI for one month: value, target, RAG, travel and SPC.
 
 A KPI's series is its organisation-wide values (rows without a team); team
 breakdowns are carried in the data but not judged against plan targets,
@@ -8,7 +8,6 @@ which the plan sets for the whole service.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Literal
 
 from reportgen.assess import spc as spc_mod
@@ -18,8 +17,6 @@ from reportgen.assess.targets import target_at
 from reportgen.load.plan import Kpi, RagRules
 from reportgen.load.records import DataPoint
 from reportgen.periods import Period, period_range
-from reportgen.present.numbers import value as fmt_value
-from reportgen.present.sentences import kpi_summary
 
 
 def series_for(kpi_id: str, points: Sequence[DataPoint]) -> dict[Period, float]:
@@ -111,31 +108,25 @@ def assess_kpi(
     start = (first, known[first]) if first is not None else None
     target = target_at(kpi, period, start)
     value = known.get(period)
-    status, reason = kpi_rag(kpi, value, target, rules)
+    status = kpi_rag(kpi, value, target, rules)
     latest_period = max(known) if known else None
     latest_value = known[latest_period] if latest_period else None
     age = (as_at or period).months_since(latest_period) if latest_period else None
     stale = kpi.measure == "quantitative" and (
         latest_period is None or (age is not None and age > rules.stale_after_months)
     )
-    if status == "no-data" and latest_period is not None and latest_value is not None:
-        reason = (
-            f"No data for {period.label}; last value "
-            f"{fmt_value(latest_value, kpi.unit, kpi.decimals)} "
-            f"in {latest_period.label} ({age} month{'s' if age != 1 else ''} old)"
-        )
     series = tuple((p, known.get(p)) for p in months)
     month_targets = {p: target_at(kpi, p, start) for p in months}
     targets = tuple(month_targets[p].value for p in months)
     spc_result = _spc(kpi, series, targets, rebase) if kpi.measure == "quantitative" else None
     met_before = any(
-        kpi_rag(kpi, v, month_targets.get(p) or target_at(kpi, p, start), rules)[0] == "green"
+        kpi_rag(kpi, v, month_targets.get(p) or target_at(kpi, p, start), rules) == "green"
         for p, v in known.items()
         if p < period
     )
     previous = _compare(kpi, known, period, period.shift(-1))
     numerator, denominator = (parts or {}).get(period, (None, None))
-    result = KpiResult(
+    return KpiResult(
         id=kpi.id,
         title=kpi.title,
         recommendation=recommendation,
@@ -150,21 +141,18 @@ def assess_kpi(
         stale=stale,
         target=target,
         status=status,
-        reason=reason,
         previous=previous,
         year_ago=_compare(kpi, known, period, period.shift(-12)),
         series=series,
         targets=targets,
         spc=spc_result,
         met_before=met_before,
-        summary="",
         gaps=tuple(kpi.gaps),
         decimals=kpi.decimals,
         numerator=numerator if value is not None else None,
         denominator=denominator if value is not None else None,
         movement=movement(kpi.direction, previous, spc_result, period),
     )
-    return replace(result, summary=kpi_summary(result))
 
 
 def _spc(

@@ -1,4 +1,4 @@
-"""RAG for one KPI in one month, with the reason in words.
+"""RAG for one KPI in one month.
 
 The rule is deliberately simple and printed in every pack's glossary so a
 board member can check it by hand: green when the value is on or better than
@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from reportgen.assess.results import Status, TargetAt
 from reportgen.load.plan import Kpi, RagRules
-from reportgen.present.numbers import value as fmt_value
-from reportgen.present.sentences import gap_words
 
 
 def tolerance(kpi: Kpi, target: float, rules: RagRules) -> float:
@@ -39,28 +37,17 @@ def _strict(kpi: Kpi, target: TargetAt) -> bool:
     return final is not None and final.strict and target.kind == "final"
 
 
-def kpi_rag(kpi: Kpi, value: float | None, target: TargetAt, rules: RagRules) -> tuple[Status, str]:
-    """Status and a one-line reason.
-
-    For example "Red: 71% vs interim target 80% (Oct 2019), 9 points short".
-    """
+def kpi_rag(kpi: Kpi, value: float | None, target: TargetAt, rules: RagRules) -> Status:
+    """The KPI's status for one month; :func:`reportgen.present.reasons.kpi_reason` says why."""
     if kpi.measure != "quantitative":
-        return "grey", f"No target: judged through {kpi.measure}, not a numeric series"
+        return "grey"
     if value is None:
-        return "no-data", "No data for this period"
-    shown = fmt_value(value, kpi.unit, kpi.decimals)
-    if target.value is None:
-        return "grey", f"No target: {shown}; {target.label}"
-    if kpi.direction == "neither":
-        return "grey", f"No target direction: {shown} vs {target.label}"
+        return "no-data"
+    if target.value is None or kpi.direction == "neither":
+        return "grey"
     gap = shortfall(kpi, value, target.value)
     if abs(gap) <= 1e-9 and _strict(kpi, target):
-        side = "below" if kpi.direction == "lower" else "above"
-        return "amber", f"Amber: {shown} vs {target.label}, on it but not {side} it"
+        return "amber"  # on a "less than" target, not beyond it
     if gap <= 1e-9:
-        return "green", f"Green: {shown} vs {target.label}, met"
-    words = gap_words(gap, kpi.unit, kpi.decimals, kpi.direction)
-    band = tolerance(kpi, target.value, rules)
-    if gap <= band + 1e-9:
-        return "amber", f"Amber: {shown} vs {target.label}, {words}"
-    return "red", f"Red: {shown} vs {target.label}, {words}"
+        return "green"
+    return "amber" if gap <= tolerance(kpi, target.value, rules) + 1e-9 else "red"

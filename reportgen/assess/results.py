@@ -21,9 +21,6 @@ from reportgen.errors import Problem
 from reportgen.load.plan import Direction, Measure, Plan, Unit
 from reportgen.load.records import ActionStatus, Note
 from reportgen.periods import Period
-from reportgen.present import labels
-from reportgen.present.numbers import value as fmt_value
-from reportgen.present.sentences import kpi_value
 
 Status = Literal["red", "amber", "green", "grey", "no-data"]
 """RAG of a KPI, an action or a recommendation: grey has no numeric target."""
@@ -35,12 +32,16 @@ TargetKind = Literal["final", "interim", "trajectory", "tbc", "none", "not-numer
 
 @dataclass(frozen=True)
 class TargetAt:
-    """The target that applies in one month, with words to explain it."""
+    """The target that applies in one month, and where it comes from."""
 
     value: float | None
     kind: TargetKind
-    label: str
     by: Period | None = None
+    """Month of the milestone the target belongs to or heads towards."""
+    start: Period | None = None
+    """A trajectory not yet under way: the month it starts from (``value`` is its start)."""
+    towards: float | None = None
+    """A trajectory between milestones: the value of the milestone at ``by``."""
 
     @property
     def numeric(self) -> bool:
@@ -93,14 +94,12 @@ class KpiResult:
     stale: bool
     target: TargetAt
     status: Status
-    reason: str
     previous: Comparison | None
     year_ago: Comparison | None
     series: tuple[tuple[Period, float | None], ...]
     targets: tuple[float | None, ...]
     spc: SpcResult | None
     met_before: bool
-    summary: str
     gaps: tuple[str, ...] = field(default_factory=tuple)
     decimals: int | None = None
     """Decimals the plan asks for (None: up to one)."""
@@ -111,22 +110,8 @@ class KpiResult:
     movement: Movement = "n/a"
 
     @property
-    def status_label(self) -> str:
-        return labels.rag(self.status)
-
-    @property
     def quantitative(self) -> bool:
         return self.measure == "quantitative"
-
-    @property
-    def value_text(self) -> str:
-        """The month's value as every output prints it; the last value and month if none."""
-        if self.value is not None:
-            return kpi_value(self)
-        if self.latest_value is not None and self.latest_period is not None:
-            last = fmt_value(self.latest_value, self.unit, self.decimals)
-            return f"{last} ({self.latest_period.label})"
-        return "–"
 
 
 ActionState = Literal[
@@ -141,18 +126,6 @@ ActionState = Literal[
     "no due date",
 ]
 
-STATE_LABELS: dict[str, str] = {
-    "complete": "Complete",
-    "blocked": "Blocked",
-    "overdue": "Overdue",
-    "off track": "Off track",
-    "at risk": "At risk",
-    "due soon": "Due soon",
-    "on track": "On track",
-    "not started": "Not started",
-    "no due date": "No due date",
-}
-
 
 @dataclass(frozen=True)
 class ActionResult:
@@ -166,7 +139,6 @@ class ActionResult:
     due_as_written: str | None
     state: ActionState
     status: Status
-    reason: str
     overdue_weeks: int | None
     slippage_months: int | None
     completed_in: Period | None
@@ -176,12 +148,6 @@ class ActionResult:
     comment: str | None
     updated_in: Period | None
     gaps: tuple[str, ...]
-
-    @property
-    def state_label(self) -> str:
-        if self.state == "overdue" and self.overdue_weeks is not None:
-            return f"Overdue {self.overdue_weeks} wk"
-        return STATE_LABELS[self.state]
 
     @property
     def due(self) -> Period | None:
@@ -198,12 +164,23 @@ ChangeKind = Literal[
     "completed",
 ]
 
+ACTION_CHANGES: frozenset[ChangeKind] = frozenset({"newly-overdue", "completed"})
+"""Changes about an action (the rest are about the recommendation or a KPI)."""
+
 
 @dataclass(frozen=True)
 class Change:
+    """One thing that moved since last month, for the recommendation it belongs to."""
+
     kind: ChangeKind
-    subject: str
-    text: str
+    ref: str
+    """The recommendation's, KPI's or action's ref, by ``kind``."""
+    before: Status | None = None
+    """A RAG change's old status."""
+    after: Status | None = None
+    """A RAG change's new status."""
+    kpi: KpiResult | None = None
+    """A new signal's KPI, whose SPC result says what the signal is."""
 
 
 @dataclass(frozen=True)
@@ -215,7 +192,13 @@ class Driver:
     status: Status
     state: str
     """The KPI's RAG (red, amber) or the action's state (overdue, at risk, ...)."""
-    text: str
+    result: KpiResult | ActionResult
+    """The KPI or action itself, with the figures that say how far off it is."""
+
+
+OutcomesAgainstActivity = Literal["kpis-red-actions-done", "kpis-met-actions-behind"]
+"""Outcomes and activity disagree: KPIs red while the actions are largely
+complete, or KPIs on target while actions are behind."""
 
 
 @dataclass(frozen=True)
@@ -230,9 +213,7 @@ class RecommendationResult:
     ref: str
     title: str
     status: Status
-    reason: str
     computed_status: Status
-    computed_reason: str
     override: Override | None
     kpis: tuple[KpiResult, ...]
     actions: tuple[ActionResult, ...]
@@ -243,12 +224,8 @@ class RecommendationResult:
     changes: tuple[Change, ...] = field(default_factory=tuple)
     drivers: tuple[Driver, ...] = field(default_factory=tuple)
     """Red and amber KPIs and exception actions, most serious first."""
-    outcomes_against_activity: str | None = None
-    """Said when KPIs and actions disagree (off target yet delivered, or the reverse)."""
-
-    @property
-    def status_label(self) -> str:
-        return labels.rag(self.status)
+    outcomes_against_activity: OutcomesAgainstActivity | None = None
+    """When KPIs and actions disagree (off target yet delivered, or the reverse)."""
 
     @property
     def overdue(self) -> tuple[ActionResult, ...]:

@@ -14,23 +14,16 @@ The rule (configurable under ``rag.rollup`` in the plan):
 A lead's note may override the result; an override must carry a reason and
 is always shown as an override, beside the computed RAG.
 
-The reason names what drives a red or amber result (up to
-:data:`NAMED_DRIVERS` KPIs or actions, most serious first) and counts the
-rest, so the "why" can be read without opening the section.
+What drives a red or amber result is recorded with the recommendation
+(:func:`reportgen.assess.drivers.drivers`), so its reason can name them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reportgen.assess.drivers import drivers, named_reason
 from reportgen.assess.results import ActionResult, KpiResult, Status, count_statuses
 from reportgen.load.plan import RollupRules
-from reportgen.present import labels
-from reportgen.present.numbers import share
-
-NAMED_DRIVERS = 2
-"""How many drivers a reason names; a board reads one or two, not a list."""
 
 
 def kpi_counts(kpis: Sequence[KpiResult]) -> dict[str, int]:
@@ -39,12 +32,8 @@ def kpi_counts(kpis: Sequence[KpiResult]) -> dict[str, int]:
 
 def rollup(
     kpis: Sequence[KpiResult], actions: Sequence[ActionResult], rules: RollupRules
-) -> tuple[Status, str]:
-    """Computed RAG and its reason in words.
-
-    For example "Red: KPI 6 Staff with appraisals 69.7% vs 95%, 25.3 points
-    short; Action 3.2 overdue 6 weeks (due Nov 2019); also 2 KPIs amber".
-    """
+) -> Status:
+    """The computed RAG; :func:`reportgen.present.reasons.computed_reason` says why."""
     judged = [k for k in kpis if k.status in ("red", "amber", "green")]
     red = [k for k in judged if k.status == "red"]
     amber = [k for k in judged if k.status == "amber"]
@@ -53,34 +42,18 @@ def rollup(
     at_risk = [a for a in actions if a.state == "at risk"]
     worst_overdue = max((a.overdue_weeks or 0 for a in overdue), default=0)
 
-    status: Status
     if (
         (red and len(red) / len(judged) >= rules.red_if_red_kpi_share)
         or (overdue and worst_overdue > rules.red_if_overdue_weeks)
         or (blocked and rules.red_if_blocked)
     ):
-        status = "red"
-    elif (
+        return "red"
+    if (
         (red and rules.amber_if_any_red_kpi)
         or amber
         or at_risk
         or (overdue and rules.amber_if_any_overdue)
         or blocked
     ):
-        status = "amber"
-    else:
-        status = "green" if judged or actions else "grey"
-    found = drivers(kpis, actions)
-    if status in ("red", "amber") and found:
-        named = found[:NAMED_DRIVERS]
-        return status, named_reason(labels.rag(status), named, found[NAMED_DRIVERS:])
-    facts: list[str] = []
-    if judged:
-        met = sum(1 for k in judged if k.status == "green")
-        facts.append(f"{share(met, len(judged), 'KPI')} on target")
-    if actions:
-        done = sum(1 for a in actions if a.state == "complete")
-        facts.append(f"{share(done, len(actions), 'action')} complete, none overdue")
-    if not facts:
-        facts = ["no KPI or action could be judged"]
-    return status, f"{labels.rag(status)}: {', '.join(facts)}"
+        return "amber"
+    return "green" if judged or actions else "grey"

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
 
-from reportgen.assess.results import TargetAt, TargetKind
+from reportgen.assess.results import TargetAt
 from reportgen.load.plan import Kpi
 from reportgen.periods import Period
-from reportgen.present.numbers import target as value
 
 
 @dataclass(frozen=True)
@@ -55,61 +54,40 @@ def milestones(kpi: Kpi, start: tuple[Period, float] | None) -> list[Milestone]:
 def target_at(kpi: Kpi, period: Period, start: tuple[Period, float] | None = None) -> TargetAt:
     """The target for ``period``; see the module docstring for the rule."""
     if kpi.measure != "quantitative":
-        return TargetAt(None, "not-numeric", f"judged through {kpi.measure}, no numeric target")
+        return TargetAt(None, "not-numeric")
     if kpi.target is not None and kpi.target.tbc and not kpi.interim_targets:
-        return TargetAt(None, "tbc", "target to be confirmed (TBC in the plan)")
+        return TargetAt(None, "tbc")
     final = kpi.target.value if kpi.target is not None else None
     points = milestones(kpi, start)
     goals = [m for m in points if m.kind != "start"]
     if not goals:
-        if final is None:
-            return TargetAt(None, "none", "no target set in the plan")
-        return TargetAt(final, "final", f"target {value(final, kpi.unit, kpi.decimals)}")
+        return TargetAt(None, "none") if final is None else TargetAt(final, "final")
 
-    unit = kpi.unit
     last = goals[-1]
     if period >= last.period:
         undated_final = kpi.target is None or kpi.target.by is None
         if final is not None and undated_final and last.kind == "interim" and period > last.period:
             # Undated final target: it applies once the last interim date has passed.
-            return TargetAt(final, "final", f"target {value(final, unit, kpi.decimals)}")
-        return _at_milestone(last, unit, kpi.decimals)
+            return TargetAt(final, "final")
+        return _at_milestone(last)
     first = points[0]
     if period <= first.period:
         if first.kind == "start":
-            return TargetAt(
-                first.value,
-                "trajectory",
-                f"trajectory starts at {value(first.value, unit, kpi.decimals)} "
-                f"({first.period.label})",
-                goals[0].period,
-            )
-        return _at_milestone(first, unit, kpi.decimals)
+            return TargetAt(first.value, "trajectory", goals[0].period, start=first.period)
+        return _at_milestone(first)
     for before, after in pairwise(points):
         if before.period <= period <= after.period:
             if period == after.period:
-                return _at_milestone(after, unit, kpi.decimals)
+                return _at_milestone(after)
             span = after.period.months_since(before.period)
             done = period.months_since(before.period)
             target = before.value + (after.value - before.value) * done / span
-            return TargetAt(
-                round(target, 2),
-                "trajectory",
-                f"trajectory {value(target, unit, kpi.decimals)} ({period.label}, towards "
-                f"{value(after.value, unit, kpi.decimals)} by {after.period.label})",
-                after.period,
-            )
-    return _at_milestone(last, unit, kpi.decimals)  # pragma: no cover - loop covers every gap
+            return TargetAt(round(target, 2), "trajectory", after.period, towards=after.value)
+    return _at_milestone(last)  # pragma: no cover - loop covers every gap
 
 
-def _at_milestone(m: Milestone, unit: str | None, decimals: int | None) -> TargetAt:
-    word = "interim target" if m.kind == "interim" else "target"
-    if m.kind == "start":
-        word = "baseline"
-    kind: TargetKind = "interim" if m.kind == "interim" else "final"
-    return TargetAt(
-        m.value, kind, f"{word} {value(m.value, unit, decimals)} ({m.period.label})", m.period
-    )
+def _at_milestone(m: Milestone) -> TargetAt:
+    return TargetAt(m.value, "interim" if m.kind == "interim" else "final", m.period)
 
 
 def trajectory(

@@ -61,9 +61,13 @@ def distribution_for(project_dir: Path, project: Project) -> DistributionFile | 
 def rec_contexts(project: Project, period: Period) -> dict[str, RecContext]:
     """Each recommendation's rating on the data so far (the build's own assessment)."""
     from reportgen.assess.engine import assess
+    from reportgen.present.reasons import recommendation_reason
 
     result = assess(project, period)
-    return {r.ref: RecContext(r.ref, r.title, r.status, r.reason) for r in result.recommendations}
+    return {
+        r.ref: RecContext(r.ref, r.title, r.status, recommendation_reason(r))
+        for r in result.recommendations
+    }
 
 
 def write_workbooks(

@@ -17,18 +17,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 import jinja2
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
 from reportgen.errors import InputError, Problem
+from reportgen.load.plan import Plan
 from reportgen.load.yamlsource import Loc, YamlSource, load_yaml, pydantic_problems
 from reportgen.reference import hint
 from reportgen.registry import BUILTIN_REGISTRY, PackKind, Registry, Selection
-
-if TYPE_CHECKING:
-    from reportgen.load.plan import Plan
 
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _ENV = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -28,7 +28,6 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from reportgen.assess.briefing import ASK_LABELS
 from reportgen.contract.manifest import Manifest, PackFile
 from reportgen.distribute.config import MailSettings
 from reportgen.distribute.errors import DistributionError
@@ -36,6 +35,7 @@ from reportgen.distribute.packs import Entitlement
 from reportgen.periods import Period
 from reportgen.present import labels
 from reportgen.present.jinja import install as install_presentation
+from reportgen.present.labels import ASKS
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ def context(
         ],
         "rag_counts": counts,
         "asks": [
-            {"ref": a.ref, "kind": a.kind, "label": ASK_LABELS.get(a.kind, a.kind), "text": a.text}
+            {"ref": a.ref, "kind": a.kind, "label": ASKS.get(a.kind, a.kind), "text": a.text}
             for a in manifest.asks
         ],
         "sender_name": mail.sender_name,

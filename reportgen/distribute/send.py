@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from reportgen.contract import (
     LEDGER_NAME,
@@ -45,11 +45,9 @@ from reportgen.distribute.smtp import (
     TransientFailure,
     credentials_from_env,
 )
+from reportgen.load.plan import Plan
 from reportgen.periods import Period
 from reportgen.registry import registry_for
-
-if TYPE_CHECKING:
-    from reportgen.load.plan import Plan
 
 log = logging.getLogger("reportgen.distribute")
 

@@ -11,6 +11,11 @@ the same number, so no other module formats a KPI value or names a status.
   changes, counts, dates.
 * :mod:`~reportgen.present.labels`: words and icons for RAG, movement, SPC
   variation and assurance, and the key and glossary that explain them.
-* :mod:`~reportgen.present.sentences`: reasons, summaries, alt text, captions
-  and provenance lines built from assessment results.
+* :mod:`~reportgen.present.sentences`: summaries, SPC sentences, target words,
+  alt text, captions and provenance lines built from assessment results.
+* :mod:`~reportgen.present.reasons`: why each RAG is what it is (KPI, action,
+  recommendation), drivers, changes, action states, outcomes against activity.
+* :mod:`~reportgen.present.briefing`: the executive summary.
+* :mod:`~reportgen.present.assessment_json`, :mod:`~reportgen.present.table` and
+  :mod:`~reportgen.present.printed`: the ``assess`` command's JSON and table.
 """

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportgen.present import labels, numbers, sentences
+from reportgen.present import labels, numbers, reasons, sentences
 
 FILTERS: dict[str, Any] = {
     "kpi_value": numbers.value,
@@ -36,7 +36,16 @@ GLOBALS: dict[str, Any] = {
     "plural": numbers.plural,
     "share": numbers.share,
     "kpi_value_text": sentences.kpi_value,
+    "value_text": sentences.value_text,
     "target_text": sentences.target_text,
+    "target_label": sentences.target_label,
+    "kpi_reason": reasons.kpi_reason,
+    "recommendation_reason": reasons.recommendation_reason,
+    "computed_reason": reasons.computed_reason,
+    "state_label": reasons.state_label,
+    "driver_text": reasons.driver_text,
+    "change_text": reasons.change_text,
+    "outcomes_text": reasons.outcomes_text,
     "definition_rows": sentences.definition_rows,
     "override_note": sentences.override_note,
     "override_summary": sentences.override_summary,

@@ -48,6 +48,29 @@ RAG_KEY: tuple[str, ...] = ("red", "amber", "green", "grey", "no-data")
 """RAG statuses in the order keys list them."""
 
 
+ACTION_STATES: dict[str, str] = {
+    "complete": "Complete",
+    "blocked": "Blocked",
+    "overdue": "Overdue",
+    "off track": "Off track",
+    "at risk": "At risk",
+    "due soon": "Due soon",
+    "on track": "On track",
+    "not started": "Not started",
+    "no due date": "No due date",
+}
+"""Words for each :data:`reportgen.assess.results.ActionState` in a table cell."""
+
+
+ASKS: dict[str, str] = {
+    "decide": "Decision",
+    "note": "To note",
+    "escalation": "Escalation",
+    "risk": "Risk",
+}
+"""Words for what a lead asks, in packs and emails alike."""
+
+
 def rag(status: str | None) -> str:
     """``Red``, ``No target``; ``Not rated`` for anything unknown."""
     if not status:

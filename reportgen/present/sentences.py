@@ -3,15 +3,16 @@
 Every sentence formats its numbers with :mod:`reportgen.present.numbers`
 using the KPI's own unit and decimals, so "61.9%" in an SPC sentence is the
 same string as in the KPI table beside it (never "61.88" or "target (90)").
-Assessment types are imported for type checking only: ``assess`` calls some
-of these functions while it builds its results.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Sequence
 
-from reportgen.assess.spc import TRIAL_LIMIT_POINTS
+from reportgen.assess.results import KpiResult, RecommendationResult
+from reportgen.assess.spc import TRIAL_LIMIT_POINTS, SpcPoint, SpcResult, SpcSegment
+from reportgen.load.plan import Kpi
+from reportgen.periods import Period
 from reportgen.present import labels
 from reportgen.present.numbers import (
     amount,
@@ -24,15 +25,7 @@ from reportgen.present.numbers import (
     with_parts,
 )
 
-if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
-
-    from reportgen.assess.results import KpiResult
-    from reportgen.assess.spc import SpcPoint, SpcResult, SpcSegment
-    from reportgen.load.plan import Kpi
-    from reportgen.periods import Period
-
-    _Fmt = Callable[[float | None], str]
+_Fmt = Callable[[float | None], str]
 
 
 def kpi_value(k: KpiResult) -> str:
@@ -44,9 +37,44 @@ def kpi_value(k: KpiResult) -> str:
     return with_parts(k.value, k.unit, k.decimals, k.numerator, k.denominator)
 
 
+def value_text(k: KpiResult) -> str:
+    """The month's value as the tables print it; the last value and its month if none.
+
+    ``82.7% (348 of 421)``, ``64% (Jul 2019)``, or an en dash when there is no value yet.
+    """
+    if k.value is not None:
+        return kpi_value(k)
+    if k.latest_value is not None and k.latest_period is not None:
+        return f"{value(k.latest_value, k.unit, k.decimals)} ({k.latest_period.label})"
+    return "–"
+
+
 def target_text(k: KpiResult) -> str:
     """The month's target as a bare figure (``95%``), or an en dash."""
     return "–" if k.target.value is None else target(k.target.value, k.unit, k.decimals)
+
+
+def target_label(k: KpiResult) -> str:
+    """The month's target in words: ``interim target 70% (Oct 2019)``.
+
+    A trajectory says where it is heading (``trajectory 62% (Jul 2019,
+    towards 70% by Oct 2019)``) or, before it is under way, where it starts.
+    """
+    t = k.target
+    if t.kind == "not-numeric":
+        return f"judged through {k.measure}, no numeric target"
+    if t.kind == "tbc":
+        return "target to be confirmed (TBC in the plan)"
+    if t.value is None:
+        return "no target set in the plan"
+    shown = target(t.value, k.unit, k.decimals)
+    if t.kind == "trajectory" and t.start is not None:
+        return f"trajectory starts at {shown} ({t.start.label})"
+    if t.kind == "trajectory" and t.towards is not None and t.by is not None:
+        heading = target(t.towards, k.unit, k.decimals)
+        return f"trajectory {shown} ({k.period.label}, towards {heading} by {t.by.label})"
+    word = "interim target" if t.kind == "interim" else "target"
+    return f"{word} {shown}" + (f" ({t.by.label})" if t.by is not None else "")
 
 
 _SPC_PHRASE: dict[str | None, str] = {
@@ -202,9 +230,9 @@ def kpi_summary(k: KpiResult) -> str:
         )
     sentence += "."
     if k.target.value is not None:
-        sentence += f" {upper_first(k.target.label)}: {labels.rag(k.status).lower()}."
+        sentence += f" {upper_first(target_label(k))}: {labels.rag(k.status).lower()}."
     else:
-        sentence += f" {upper_first(k.target.label)}."
+        sentence += f" {upper_first(target_label(k))}."
     if k.spc is not None:
         sentence += f" {spc_sentence(k.spc, k.unit, k.decimals)}"
     return sentence
@@ -218,7 +246,7 @@ def gap_words(gap: float, unit: str | None, decimals: int | None, direction: str
 
 def chart_caption(k: KpiResult) -> str:
     """Visible caption under a chart: the full title and the month's target."""
-    return f"KPI {k.id}: {k.title}. {upper_first(k.target.label)}."
+    return f"KPI {k.id}: {k.title}. {upper_first(target_label(k))}."
 
 
 FIGURES_WORDS: dict[str, str] = {
@@ -294,22 +322,11 @@ def override_summary(status: str, computed_status: str, author: str, why: str, l
     return head + shorten(why.strip(), max(limit - len(head), 30))
 
 
-class RagMove(Protocol):
-    """What :func:`moved_since` needs of a recommendation's result."""
-
-    @property
-    def ref(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def previous_status(self) -> str | None: ...
-
-
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def moved_since(recommendations: Sequence[RagMove]) -> str:
+def moved_since(recommendations: Sequence[RecommendationResult]) -> str:
     """Every change of RAG since last month in one sentence, grouped by move.
 
     ``Since last month, recommendations 3 and 12 improved from red to amber,

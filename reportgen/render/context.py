@@ -18,7 +18,6 @@ from datetime import date
 
 from markupsafe import Markup
 
-from reportgen.assess.briefing import Briefing
 from reportgen.assess.results import (
     ActionResult,
     Assessment,
@@ -29,6 +28,7 @@ from reportgen.assess.results import (
 )
 from reportgen.load.plan import Plan, Recommendation
 from reportgen.periods import Period
+from reportgen.present.briefing import Briefing
 from reportgen.render.source_notes import SourceNotes
 
 

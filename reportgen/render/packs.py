@@ -16,13 +16,19 @@ from datetime import date
 from markupsafe import Markup
 
 from reportgen import __version__
-from reportgen.assess.briefing import briefing
 from reportgen.assess.drivers import EXCEPTION_STATES, exceptions_first
-from reportgen.assess.results import Assessment, RecommendationResult, WorkstreamResult
+from reportgen.assess.results import (
+    ACTION_CHANGES,
+    Assessment,
+    RecommendationResult,
+    WorkstreamResult,
+)
 from reportgen.errors import ReportgenError
 from reportgen.periods import Period
 from reportgen.present import sentences
+from reportgen.present.briefing import briefing
 from reportgen.present.numbers import long_date
+from reportgen.present.reasons import kpi_reason
 from reportgen.registry import BUILTIN_REGISTRY, PACKS_FILE, PackKind, Registry
 from reportgen.render.context import ChartRef, Cover, PackContext, Section
 from reportgen.render.source_notes import plan_notes, recommendation_notes
@@ -133,10 +139,8 @@ def _section(
     changes = result.changes
     if workstream is not None:
         actions = tuple(a for a in actions if a.workstream == workstream.id)
-        mine = {f"Action {a.ref}" for a in actions}
-        changes = tuple(
-            c for c in changes if not c.subject.startswith("Action ") or c.subject in mine
-        )
+        mine = {a.ref for a in actions}
+        changes = tuple(c for c in changes if c.kind not in ACTION_CHANGES or c.ref in mine)
     return Section(
         result=result,
         plan=plan_rec,
@@ -214,7 +218,7 @@ def data_quality(assessment: Assessment, extra: Sequence[str] = ()) -> tuple[str
         if k.latest_period is None:
             items.append(f"KPI {k.id} ({k.title}): no data reported yet.")
         elif k.value is None:
-            items.append(f"KPI {k.id} ({k.title}): {k.reason}.")
+            items.append(f"KPI {k.id} ({k.title}): {kpi_reason(k)}.")
         elif k.stale:
             items.append(f"KPI {k.id} ({k.title}): stale, last value {k.latest_period.label}.")
         if k.spc is not None and (shift := k.spc.sustained_shift) is not None:

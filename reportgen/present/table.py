@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from reportgen.assess.results import Assessment
 from reportgen.present import labels
-from reportgen.present.sentences import target_text
+from reportgen.present.reasons import kpi_reason, recommendation_reason, state_label
+from reportgen.present.sentences import target_text, value_text
 
 
 def _row(cells: list[str], widths: list[int]) -> str:
@@ -33,13 +34,13 @@ def to_table(a: Assessment) -> str:
         [
             [
                 r.ref,
-                r.status_label + (" (override)" if r.override else ""),
+                labels.rag(r.status) + (" (override)" if r.override else ""),
                 r.travel,
                 str(r.kpi_counts["red"]),
                 str(r.kpi_counts["amber"]),
                 str(r.kpi_counts["green"]),
                 str(len(r.overdue)),
-                r.reason,
+                recommendation_reason(r),
             ]
             for r in a.recommendations
         ],
@@ -52,13 +53,13 @@ def to_table(a: Assessment) -> str:
                 [
                     [
                         k.id,
-                        k.value_text,
+                        value_text(k),
                         target_text(k),
-                        k.status_label,
+                        labels.rag(k.status),
                         labels.movement(k.movement).short,
                         labels.variation(k.spc.variation).short if k.spc else "–",
                         labels.assurance(k.spc.assurance).short if k.spc else "–",
-                        k.reason,
+                        kpi_reason(k),
                     ]
                     for k in r.kpis
                 ],
@@ -71,7 +72,7 @@ def to_table(a: Assessment) -> str:
                         x.ref,
                         x.original_due.label if x.original_due else "–",
                         x.revised_due.label if x.revised_due else "–",
-                        x.state_label,
+                        state_label(x),
                         labels.rag(x.status),
                         x.workstream,
                     ]

@@ -7,7 +7,9 @@ red and amber recommendation, the one or two KPIs or actions driving it;
 says where outcomes and activity disagree; and gathers what the leads ask
 of the board (decisions, escalations) and their highest-rated risks from
 the month's notes. Everything here is drawn from the one assessment, so the
-summary cannot disagree with the sections behind it.
+summary cannot disagree with the sections behind it; it is built when a
+pack or the manifest is made, since what fits on one page is a choice of
+presentation, not of assessment.
 """
 
 from __future__ import annotations
@@ -16,22 +18,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from reportgen.assess.results import Assessment, Driver, RecommendationResult, Status
-from reportgen.assess.rollup import NAMED_DRIVERS
 from reportgen.load.records import RISK_RATINGS, Recovery, Risk
 from reportgen.present import labels
 from reportgen.present.numbers import plural
+from reportgen.present.reasons import NAMED_DRIVERS, outcomes_text
 
 TOP_RISKS = 3
 """Risks shown in the executive summary; the rest are in their sections."""
 
 AskKind = Literal["decide", "note", "escalation"]
-ASK_LABELS: dict[str, str] = {
-    "decide": "Decision",
-    "note": "To note",
-    "escalation": "Escalation",
-    "risk": "Risk",
-}
-"""Words for what a lead asks, in packs and emails alike."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +39,7 @@ class Ask:
 
     @property
     def label(self) -> str:
-        return ASK_LABELS[self.kind]
+        return labels.ASKS[self.kind]
 
 
 @dataclass(frozen=True)
@@ -159,7 +154,7 @@ def _item(r: RecommendationResult) -> BriefingItem:
         overridden=r.override is not None,
         drivers=r.drivers[:NAMED_DRIVERS],
         more=max(0, len(r.drivers) - NAMED_DRIVERS),
-        outcomes_against_activity=r.outcomes_against_activity,
+        outcomes_against_activity=outcomes_text(r),
         recovery=r.note.recovery if r.note is not None else None,
     )
 
