@@ -8,8 +8,9 @@ same string as in the KPI table beside it (never "61.88" or "target (90)").
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
-from reportgen.assess.results import KpiResult, RecommendationResult
+from reportgen.assess.results import KpiResult
 from reportgen.assess.spc import TRIAL_LIMIT_POINTS, SpcPoint, SpcResult, SpcSegment
 from reportgen.load.plan import Kpi
 from reportgen.periods import Period
@@ -326,7 +327,18 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def moved_since(recommendations: Sequence[RecommendationResult]) -> str:
+class RagMove(Protocol):
+    """What :func:`moved_since` needs of a recommendation's result."""
+
+    @property
+    def ref(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def previous_status(self) -> str | None: ...
+
+
+def moved_since(recommendations: Sequence[RagMove]) -> str:
     """Every change of RAG since last month in one sentence, grouped by move.
 
     ``Since last month, recommendations 3 and 12 improved from red to amber,
