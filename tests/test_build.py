@@ -15,6 +15,7 @@ import pytest
 from build_project import NOTE_2, big_kpi_csv, big_plan_yaml, write_project
 from click.testing import CliRunner
 from pdf_runs import runs
+from pdf_tags import figure_alts
 from pypdf import PdfReader
 
 from reportgen.build import BuildError
@@ -104,20 +105,7 @@ def test_pdf_ua_structure_alt_text_language_title_and_fonts(built: Path) -> None
         assert str(root.Lang) == "en-GB"
         assert "/StructTreeRoot" in root
         assert str(pdf.docinfo["/Title"]).startswith("Recommendation 1")
-        alts = []
-
-        def walk(node: pikepdf.Object) -> None:
-            if isinstance(node, pikepdf.Dictionary):
-                if node.get("/S") == "/Figure":
-                    alts.append(str(node.get("/Alt", "")))
-                kids = node.get("/K")
-                if isinstance(kids, pikepdf.Array):
-                    for kid in kids:
-                        walk(kid)
-                elif isinstance(kids, pikepdf.Dictionary):
-                    walk(kids)
-
-        walk(root.StructTreeRoot)
+        alts = figure_alts(pdf)
         assert len(alts) == 2  # KPI 42 and KPI 27 charts; KPI 44 is audit-judged
         assert any(
             a.startswith("KPI 42, Supervision in 6 weeks: ") and "from 58% in Apr 2019" in a

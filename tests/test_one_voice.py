@@ -17,6 +17,7 @@ from typing import Any
 import pikepdf
 import pytest
 from build_project import copy_build
+from pdf_tags import figure_alts
 from pypdf import PdfReader
 
 from reportgen.assess.engine import assess
@@ -56,21 +57,8 @@ def example(tmp_path_factory: pytest.TempPathFactory, example_build: Path) -> di
     folder = root / "outputs" / str(PERIOD)
     board = folder / f"board-pack-{PERIOD}.pdf"
     pages = [flat(p.extract_text()) for p in PdfReader(board).pages]
-    alts: list[str] = []
     with pikepdf.open(board) as pdf:
-
-        def walk(node: Any) -> None:
-            if isinstance(node, pikepdf.Dictionary):
-                if node.get("/S") == "/Figure":
-                    alts.append(str(node.get("/Alt", "")))
-                kids = node.get("/K")
-                if isinstance(kids, pikepdf.Array):
-                    for kid in kids:
-                        walk(kid)
-                elif isinstance(kids, pikepdf.Dictionary):
-                    walk(kids)
-
-        walk(pdf.Root.StructTreeRoot)
+        alts = figure_alts(pdf)
     emls = sorted((folder / "outbox").rglob("*.eml"))
     assert emls, "the dry run wrote no messages"
     message = email.message_from_bytes(emls[0].read_bytes(), policy=email.policy.default)

@@ -13,6 +13,7 @@ from typing import Any
 import pikepdf
 import pypdf
 import pytest
+from pdf_tags import struct_nodes
 
 from reportgen.periods import Period, period_range
 from reportgen.render.charts import ChartSpec, draw_chart
@@ -157,24 +158,11 @@ def test_lang_title_and_display_title(built: tuple[bytes, int, Any]) -> None:
         assert meta["{http://purl.org/dc/elements/1.1/}title"] == "Board pack October 2019"
 
 
-def _walk_struct(node: Any, found: list[Any]) -> None:
-    if isinstance(node, pikepdf.Array):
-        for item in node:
-            _walk_struct(item, found)
-        return
-    if not isinstance(node, pikepdf.Dictionary):
-        return
-    found.append(node)
-    if "/K" in node:
-        _walk_struct(node.K, found)
-
-
 def test_structure_tree_has_figure_with_alt(built: tuple[bytes, int, Any]) -> None:
     pdf, _, _ = built
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         assert "/StructTreeRoot" in doc.Root
-        nodes: list[Any] = []
-        _walk_struct(doc.Root.StructTreeRoot.K, nodes)
+        nodes = struct_nodes(doc)
         kinds = {str(n.S) for n in nodes if "/S" in n}
         assert {"/H1", "/H2", "/P", "/Figure"} <= kinds
         figures = [n for n in nodes if "/S" in n and str(n.S) == "/Figure"]
@@ -318,8 +306,7 @@ def test_chart_alt_text_reaches_the_pdf(tmp_path: Path) -> None:
         pack_html(resources, alt=alt), base_url=charts, policy=policy_for(resources, charts)
     )
     with pikepdf.open(io.BytesIO(result.pdf)) as doc:
-        nodes: list[Any] = []
-        _walk_struct(doc.Root.StructTreeRoot.K, nodes)
+        nodes = struct_nodes(doc)
         alts = [str(n.Alt) for n in nodes if "/Alt" in n]
     assert alts == [alt]
 
