@@ -9,13 +9,14 @@ point leaves the previous outputs exactly as they were.
 
 Work is never done twice: charts are cached by a hash of what they show
 (across builds), each chart is drawn once per build however many packs
-embed it, and a pack whose HTML is byte-identical to the one behind the PDF
-already on disk is not laid out again.
+embed it, each distinct part of a pack (a recommendation's section, shared
+by its report and the board pack) is laid out once and kept across builds
+(:mod:`reportgen.render.layout`), and a pack made of the same parts as the
+PDF already on disk is not written again.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import importlib.metadata
 import json
@@ -55,12 +56,21 @@ from reportgen.present.sentences import (
 from reportgen.progress import Progress
 from reportgen.registry import BUILTIN_REGISTRY, Registry, registry_for
 from reportgen.render.charts import ChartCache
-from reportgen.render.context import ChartRef, Cover, PackContext
+from reportgen.render.context import ChartRef, Cover
 from reportgen.render.fonts import font_files
 from reportgen.render.kpichart import chart_spec
+from reportgen.render.layout import (
+    Composed,
+    Layout,
+    LayoutError,
+    PartStore,
+    prune,
+    write_packs,
+)
 from reportgen.render.markdown import note_to_html
 from reportgen.render.packs import PackSpec, context_for, plan_packs
-from reportgen.render.pdf import PdfJob, render_many, warm_up, worker_pool
+from reportgen.render.parts import pack_parts
+from reportgen.render.pdf import worker_pool
 from reportgen.render.policy import FetchPolicy
 from reportgen.render.resources import Resources, render_template
 
@@ -68,6 +78,7 @@ Loader = Callable[[], tuple[Project, Period]]
 """Loads the project and settles the month (:func:`reportgen.pipeline.load_for_period`)."""
 
 CACHE_DIR = ".cache"
+PARTS_DIR = "parts"
 
 
 class BuildError(ReportgenError):
@@ -94,6 +105,8 @@ class BuildReport:
     outputs: list[PackFile] = field(default_factory=list)
     rendered: int = 0
     reused: int = 0
+    parts_laid_out: int = 0
+    parts_reused: int = 0
     charts_drawn: int = 0
     charts_reused: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -109,6 +122,7 @@ class BuildReport:
             f"built {packs} pack{'s' if packs != 1 else ''} ({self.pages} pages; "
             f"{self.rendered} laid out, {self.reused} unchanged) for {self.period} in "
             f"{self.out_dir}; charts: {self.charts_drawn} drawn, {self.charts_reused} from cache; "
+            f"parts: {self.parts_laid_out} laid out, {self.parts_reused} from cache; "
             f"{len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}; "
             f"{self.seconds:.1f} s"
         )
@@ -183,7 +197,7 @@ def _notes(assessment: Assessment) -> tuple[dict[str, Markup], list[str]]:
     return html, warnings
 
 
-def _render(resources: Resources, name: str, context: PackContext) -> str:
+def _render(resources: Resources, name: str, variables: dict[str, Any]) -> str:
     """Render a pack template; a broken template is a located error, not a traceback.
 
     Templates are meant to be edited by councils (project overrides), so a
@@ -192,7 +206,7 @@ def _render(resources: Resources, name: str, context: PackContext) -> str:
     import jinja2
 
     try:
-        return render_template(resources, name, {"pack": context})
+        return render_template(resources, name, variables)
     except jinja2.TemplateSyntaxError as exc:
         where = f"{exc.filename or exc.name or name}:{exc.lineno}"
         raise BuildError(f"{where}: template syntax error: {exc.message}") from None
@@ -303,60 +317,80 @@ def _build(
     built = build_date()
     resources = Resources.for_project(root)
     policy = FetchPolicy.of(dirs=[*resources.readable_dirs, cache.directory], files=font_files())
-    htmls: list[tuple[PackSpec, str]] = []
     cover = cover_for(root, project, options, registry)
-    for spec in specs:
-        context = context_for(spec, assessment, charts, notes, built, report.warnings, cover)
-        htmls.append((spec, _render(resources, spec.pack_kind.template, context)))
+
+    def render(name: str, variables: dict[str, Any]) -> str:
+        return _render(resources, name, variables)
+
+    sections: dict[str, str] = {}
+    overridden = resources.overridden(kind.template for kind in registry)
+    packs = [
+        pack_parts(
+            spec,
+            context_for(spec, assessment, charts, notes, built, report.warnings, cover),
+            render,
+            sections,
+            whole=spec.pack_kind.template in overridden,
+        )
+        for spec in specs
+    ]
 
     index_path = outputs_root / CACHE_DIR / f"packs-{period}.json"
     index = _load_pack_index(index_path)
     generations.remove_unused(outputs_root)
     shown = generations.current(out_dir)
     created = datetime(built.year, built.month, built.day, tzinfo=UTC)
-    jobs: list[PdfJob] = []
-    job_specs: list[tuple[PackSpec, str]] = []
-    reused: list[PackFile] = []
-    layout_digest = layout_inputs_digest(resources)
-    for spec, html in htmls:
-        html_sha = _sha256((layout_digest + html).encode("utf-8"))
-        final = out_dir / spec.path
-        seen = index.get(spec.path)
-        if seen and seen.get("html") == html_sha and final.is_file():
-            data = final.read_bytes()
-            if _sha256(data) == seen.get("pdf"):
-                pages = int(seen.get("pages", "0"))
-                reused.append(_output(spec, registry, pages, seen["pdf"], len(data)))
-                continue
-        if not jobs:  # the first pack to lay out: workers warm up while we go on
-            warm_up(pool, options.jobs)
-        jobs.append(PdfJob(html, Path(spec.path), cache.directory, policy, created))
-        job_specs.append((spec, html_sha))
+    store = PartStore(
+        outputs_root / CACHE_DIR / PARTS_DIR, layout_inputs_digest(resources), created
+    )
 
-    def laid_out(n: int) -> None:
+    def laid_out(done: int, total: int) -> None:
         if progress:
-            progress("packs", len(reused) + n, len(specs))
+            progress("sections", done, total)
+
+    def written_so_far(n: int) -> None:
+        if progress:
+            progress("packs", report.reused + n, len(specs))
 
     # The new set is filled beside the old one and shown only when complete
     # (see reportgen.generations); on any failure it is thrown away.
     folder = generations.start(outputs_root, str(period), keep={MANIFEST_NAME})
     try:
-        jobs = [dataclasses.replace(job, path=folder / job.path) for job in jobs]
-        results = render_many(jobs, options.jobs, pool=pool, done=laid_out) if jobs else []
-        failed = [r for r in results if not r.ok]
-        if failed:
-            lines = "; ".join(f"{r.path.relative_to(folder)}: {r.error}" for r in failed)
-            raise BuildError(f"{len(failed)} pack(s) failed, nothing was replaced: {lines}")
-        for result in results:
-            report.warnings.extend(f"{result.path.name}: {r}" for r in result.refusals)
-            report.warnings.extend(f"{result.path.name}: {w}" for w in result.warnings)
-        for (spec, html_sha), result in zip(job_specs, results, strict=True):
-            index[spec.path] = {"html": html_sha, "pdf": result.sha256, "pages": str(result.pages)}
-            report.outputs.append(_output(spec, registry, result.pages, result.sha256, result.size))
-        report.outputs.extend(reused)
-        report.rendered, report.reused = len(jobs), len(reused)
+        layout = Layout(store, cache.directory, policy, pool, options.jobs, laid_out)
+        try:
+            composed = layout.plan(packs)
+        except LayoutError as exc:
+            raise BuildError(str(exc)) from None
+        report.warnings.extend(layout.warnings)
+        report.parts_laid_out, report.parts_reused = store.laid_out, store.reused
+        todo: list[tuple[PackSpec, Composed]] = []
+        for pack, item in zip(packs, composed, strict=True):
+            spec = pack.spec
+            final = out_dir / spec.path
+            seen = index.get(spec.path)
+            if seen and seen.get("html") == item.key and final.is_file():
+                data = final.read_bytes()
+                if _sha256(data) == seen.get("pdf"):
+                    pages = int(seen.get("pages", "0"))
+                    report.outputs.append(_output(spec, registry, pages, seen["pdf"], len(data)))
+                    report.reused += 1
+                    continue
+            todo.append((spec, item))
+        try:
+            targets = [(item, folder / spec.path) for spec, item in todo]
+            written = write_packs(targets, pool, written_so_far)
+        except LayoutError as exc:
+            raise BuildError(str(exc)) from None
+        for (spec, item), w in zip(todo, written, strict=True):
+            index[spec.path] = {"html": item.key, "pdf": w.sha256, "pages": str(w.pages)}
+            report.outputs.append(_output(spec, registry, w.pages, w.sha256, w.size))
+            report.warnings.extend(f"{spec.path}: {warning}" for warning in w.warnings)
+        report.rendered = len(todo)
         _write_manifest(folder, shown, project, assessment, options, built, report, cover, registry)
         atomic_write_text(index_path, json.dumps(index, indent=1, sort_keys=True) + "\n")
+        _keep_parts(
+            outputs_root, period, store, whole_set="all" in options.packs and not options.only
+        )
         # Every pack rendered: now, and only now, show the new set.
         generations.switch(outputs_root, str(period), folder)
     except BaseException:
@@ -364,6 +398,29 @@ def _build(
         raise
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _keep_parts(outputs_root: Path, period: Period, store: PartStore, *, whole_set: bool) -> None:
+    """Record the parts this period's packs use and delete those no period uses.
+
+    A build of some packs only keeps what the period's other packs used last time.
+    """
+    lists = outputs_root / CACHE_DIR
+    mine = lists / f"parts-{period}.json"
+    used = set(store.used)
+    if not whole_set:
+        used |= set(_load_part_list(mine))
+    atomic_write_text(mine, json.dumps(sorted(used), indent=0) + "\n")
+    keep = {p.name: _load_part_list(p) for p in lists.glob("parts-*.json")}
+    prune(store, keep)
+
+
+def _load_part_list(path: Path) -> list[str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [str(k) for k in data] if isinstance(data, list) else []
 
 
 def _output(spec: PackSpec, registry: Registry, pages: int, sha256: str, size: int) -> PackFile:

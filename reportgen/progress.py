@@ -17,7 +17,7 @@ Progress = Callable[[str, int, int], None]
 
 log = logging.getLogger("reportgen.build")
 
-_LABELS = {"charts": "Drawing charts", "packs": "Writing packs"}
+_LABELS = {"charts": "Drawing charts", "sections": "Laying out sections", "packs": "Writing packs"}
 
 
 @contextmanager

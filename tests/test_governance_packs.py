@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from build_project import copy_build
+from pdf_checks import contents_entries, heading_for, page_numbers_missing
 from pypdf import PdfReader
 
 from reportgen.assess.drivers import EXCEPTION_STATES
@@ -239,3 +240,15 @@ def test_a_green_override_is_shown_as_an_override_on_every_page_not_an_exception
     body = msg.get_body(("plain",))
     assert body is not None
     assert f"{said} ({driver}). Reason: {why}" in flat(body.get_content())
+
+
+def test_every_composed_pack_numbers_its_pages_and_contents_from_its_real_pages(
+    example: Path,
+) -> None:
+    for path in sorted((example / "outputs" / str(PERIOD)).rglob("*.pdf")):
+        assert page_numbers_missing(path) == [], path.name
+    entries = contents_entries(out(example, f"board-pack-{PERIOD}.pdf"))
+    assert len(entries) == 19  # 3 summaries, 12 recommendations, 4 appendices
+    for anchor, printed, target, start in entries:
+        assert printed == target, anchor
+        assert start.upper().startswith(heading_for(anchor).upper()), (anchor, start)

@@ -54,7 +54,8 @@ def test_a_13_column_note_table_keeps_every_column_on_the_page(tmp_path: Path) -
     result = CliRunner().invoke(main, ["build", "-p", str(root), "--period", "2019-10"])
     assert result.exit_code == 0, result.output
     [pdf] = (root / "outputs/2019-10/recommendations").glob("rec-01-*.pdf")
-    page = pypdf.PdfReader(pdf).pages[0]
+    # The report opens with its cover; the note is in the section after it.
+    page = next(p for p in pypdf.PdfReader(pdf).pages if "1,407.5" in p.extract_text())
     width = float(page.mediabox.width)
     text = placed_text(page)
     last_column = [x for t, x in text if t == "1,407.5"]  # Mar-2020, the 13th column

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pikepdf
 import pytest
 from assess_factory import PLAN_YAML
 from build_project import write_project
@@ -124,8 +125,19 @@ def test_sections_link_to_an_annex_and_the_regulator_comes_from_the_plan(tmp_pat
     assert "CQC report references: Pg 3 Para 2" in text
     assert "A recommendation of CQC's well-led inspection, reported May 2019." in text
     assert "Ofsted" not in text
-    # One marker in the section, pointing to the annex page; no note on the action row.
-    assert text.count("Gaps in the source plan (page") == 1
+    # One marker in the section, linking to the annex; no note on the action row.
+    assert text.count("Gaps in the source plan (annex)") == 1
+    with pikepdf.open(root / "outputs/2019-10" / out.path) as pdf:
+        index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+        dests = pikepdf.NameTree(pdf.Root.Names.Dests)
+        targets = {
+            index[dests[str(a.Dest)][0].objgen]
+            for page in pdf.pages
+            for a in page.obj.get("/Annots", [])
+            if str(a.get("/Dest", "")).startswith("source-notes")
+        }
+    assert len(targets) == 1
+    assert "Annex: gaps in the source plan" in " ".join(pages[targets.pop()].split())
     assert "Source plan:" not in text
     annex = text[text.index("Annex: gaps in the source plan") :]
     assert "Recommendation 1: Supervision" in annex

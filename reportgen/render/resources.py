@@ -18,6 +18,7 @@ lets the installed tool run from any folder.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -95,6 +96,16 @@ class Resources:
         templates.append(builtin_templates_dir())
         styles.append(builtin_styles_dir())
         return cls(tuple(templates), tuple(styles))
+
+    def overridden(self, names: Iterable[str]) -> set[str]:
+        """Those of the template ``names`` that a project folder replaces."""
+        builtin = builtin_templates_dir()
+        return {
+            name
+            for name in names
+            for folder in self.template_dirs
+            if folder != builtin and (folder / _safe_relative(name)).is_file()
+        }
 
     def stylesheet(self, name: str) -> Path:
         """The stylesheet file that wins for ``name`` (project first)."""

@@ -1,0 +1,330 @@
+"""Lay out every distinct part once, never twice across builds, and compose the packs.
+
+Layout (WeasyPrint) is nearly all of a build's time. Each part's PDF is kept
+in ``outputs/.cache/parts/`` under the SHA-256 of its HTML and the layout
+inputs (stylesheets, fonts, versions: see ``build.layout_inputs_digest``),
+so a part is laid out once however many packs show it (a recommendation's
+section: its report and the board pack) and never again while its HTML is
+unchanged. After a lead's note changes, only that recommendation's section
+and what quotes the note (the board pack's executive summary) are laid out;
+the packs are then composed again from parts, which takes a fraction of a
+second per pack.
+
+Three rounds, each in the build's worker pool:
+
+1. the parts, largest first (all of them for a build from nothing);
+2. each pack's contents, numbered from the laid-out parts, and the page
+   furniture of packs without contents; a contents part that turns out
+   longer than assumed is laid out again with the numbers moved;
+3. the furniture of packs with contents (their length is known only now);
+
+then each pack is composed (:mod:`reportgen.render.compose`) in the pool.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from reportgen.atomic import atomic_write_bytes
+from reportgen.errors import ReportgenError
+from reportgen.render.compose import ComposeError, anchors, compose, page_sizes
+from reportgen.render.parts import Numbered, PackParts
+from reportgen.render.pdf import PdfJob, render_many, warm_up
+from reportgen.render.policy import FetchPolicy
+
+
+class LayoutError(ReportgenError):
+    """A part could not be laid out or composed; nothing was replaced."""
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One document to lay out. ``dated`` documents carry the build date in their
+    metadata (packs laid out whole, furniture); a part's metadata is the pack's."""
+
+    html: str
+    dated: bool = False
+    label: str = ""
+    """Which packs it is for, for messages."""
+
+
+@dataclass
+class PartStore:
+    """Laid-out documents on disk, by the hash of what decides their bytes."""
+
+    directory: Path
+    layout_digest: str
+    created: datetime
+    laid_out: int = 0
+    reused: int = 0
+    used: set[str] = field(default_factory=set)
+
+    def key(self, doc: Doc) -> str:
+        h = hashlib.sha256(self.layout_digest.encode())
+        if doc.dated:
+            h.update(f"\0{self.created.isoformat()}".encode())
+        h.update(b"\0")
+        h.update(doc.html.encode("utf-8"))
+        return h.hexdigest()
+
+    def path(self, key: str) -> Path:
+        return self.directory / f"{key}.pdf"
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A pack ready to be written: its part files and the furniture, or one whole file."""
+
+    spec_path: str
+    parts: tuple[Path, ...]
+    furniture: Path | None
+    key: str
+
+
+@dataclass
+class Layout:
+    """One build's layout: what the pool lays out and what every pack is made of."""
+
+    store: PartStore
+    base_url: Path
+    policy: FetchPolicy
+    pool: Executor | None
+    jobs: int | None
+    progress: Callable[[int, int], None] | None = None
+    warnings: list[str] = field(default_factory=list)
+    warming: bool = False
+
+    def ensure(self, docs: Iterable[Doc]) -> list[str]:
+        """Lay out those of ``docs`` not stored yet; their keys, in order."""
+        keys: list[str] = []
+        todo: dict[str, Doc] = {}
+        seen: set[str] = set()
+        for doc in docs:
+            key = self.store.key(doc)
+            keys.append(key)
+            self.store.used.add(key)
+            if key in todo:
+                if doc.label not in todo[key].label:
+                    todo[key] = Doc(doc.html, doc.dated, f"{todo[key].label}, {doc.label}")
+                continue
+            if key in seen:
+                continue
+            seen.add(key)
+            if self.store.path(key).is_file():
+                self.store.reused += 1
+            else:
+                todo[key] = doc
+        if not todo:
+            return keys
+        if not self.warming:  # the first part to lay out: workers warm up while we go on
+            warm_up(self.pool, self.jobs)
+            self.warming = True
+        self.store.directory.mkdir(parents=True, exist_ok=True)
+        jobs = [
+            PdfJob(
+                doc.html,
+                self.store.path(key),
+                self.base_url,
+                self.policy,
+                self.store.created if doc.dated else None,
+            )
+            for key, doc in todo.items()
+        ]
+        base = self.store.laid_out
+
+        def done(n: int) -> None:
+            if self.progress:
+                self.progress(base + n, base + len(jobs))
+
+        results = render_many(jobs, self.jobs, pool=self.pool, done=done)
+        docs_done = list(todo.values())
+        failed = [(d, r) for d, r in zip(docs_done, results, strict=True) if not r.ok]
+        if failed:
+            lines = "; ".join(f"{d.label}: {r.error}" for d, r in failed)
+            raise LayoutError(f"{len(failed)} pack(s) failed, nothing was replaced: {lines}")
+        for doc, result in zip(docs_done, results, strict=True):
+            self.warnings.extend(f"{doc.label}: {r}" for r in result.refusals)
+            self.warnings.extend(f"{doc.label}: {w}" for w in result.warnings)
+        self.store.laid_out += len(jobs)
+        return keys
+
+    def plan(self, packs: Sequence[PackParts]) -> list[Composed]:
+        """Lay out every part, contents and furniture the packs need (rounds 1-3)."""
+        fixed = [
+            Doc(p, dated=pack.whole, label=pack.spec.path)
+            for pack in packs
+            for p in pack.parts
+            if isinstance(p, str)
+        ]
+        self.ensure(sorted(fixed, key=lambda d: -len(d.html)))
+        files: list[list[Path | None]] = [
+            [
+                self.store.path(self.store.key(Doc(p, dated=pack.whole)))
+                if isinstance(p, str)
+                else None
+                for p in pack.parts
+            ]
+            for pack in packs
+        ]
+        self._number_contents(packs, files)
+        furniture: list[Doc] = []
+        for pack, paths in zip(packs, files, strict=True):
+            if pack.furniture is not None:
+                landscape = [w > h for f in _present(paths) for (w, h) in page_sizes(f)]
+                furniture.append(Doc(pack.furniture(landscape), True, pack.spec.path))
+        furniture_keys = iter(self.ensure(furniture))
+        composed: list[Composed] = []
+        for pack, paths in zip(packs, files, strict=True):
+            parts = tuple(_present(paths))
+            furn = None if pack.whole else self.store.path(next(furniture_keys))
+            key = hashlib.sha256(
+                "\0".join(f.stem for f in (*parts, *([furn] if furn else []))).encode()
+            ).hexdigest()
+            composed.append(Composed(pack.spec.path, parts, furn, key))
+        return composed
+
+    def _number_contents(self, packs: Sequence[PackParts], files: list[list[Path | None]]) -> None:
+        """Lay out each numbered part from the pages of the others (fills ``files``).
+
+        A numbered part's own length and anchors are known only once it is
+        laid out, so it is laid out with a guess (one page, no anchors), then
+        again with the numbers that gives, until its HTML no longer changes
+        (the store makes a repeat free).
+        """
+        for i, pack in enumerate(packs):
+            slots = [n for n, x in enumerate(pack.parts) if isinstance(x, Numbered)]
+            tentative: dict[int, Path | None] = dict.fromkeys(slots)
+            for _ in range(4):
+                docs = [
+                    Doc(self._numbered_html(pack, files[i], tentative, n), label=pack.spec.path)
+                    for n in slots
+                ]
+                paths = {
+                    n: self.store.path(k) for n, k in zip(slots, self.ensure(docs), strict=True)
+                }
+                if paths == tentative:
+                    break
+                tentative = dict(paths)
+            else:
+                raise LayoutError(f"{pack.spec.path}: the page numbers did not settle")
+            for n in slots:
+                files[i][n] = tentative[n]
+
+    def _numbered_html(
+        self,
+        pack: PackParts,
+        files: Sequence[Path | None],
+        tentative: Mapping[int, Path | None],
+        slot: int,
+    ) -> str:
+        """Numbered part ``slot`` for the other parts' pages (guessing one page for a
+        numbered part not laid out yet)."""
+        numbers: dict[str, int] = {}
+        start = 1
+        for n, path in enumerate(files):
+            path = tentative.get(n, path)
+            if path is None:
+                start += 1
+                continue
+            for name, index in anchors(path).items():
+                numbers.setdefault(name, start + index)
+            start += len(page_sizes(path))
+        part = pack.parts[slot]
+        assert isinstance(part, Numbered)
+        return part.render(numbers)
+
+
+def _present(paths: Iterable[Path | None]) -> list[Path]:
+    return [p for p in paths if p is not None]
+
+
+@dataclass(frozen=True)
+class Written:
+    """A pack written to the new set."""
+
+    pages: int
+    sha256: str
+    size: int
+    warnings: tuple[str, ...] = ()
+
+
+def write_pack(item: Composed, target: Path) -> Written:
+    """Write one pack to ``target``. Runs in a pool worker."""
+    warnings: tuple[str, ...] = ()
+    if item.furniture is None:
+        (only,) = item.parts
+        data = only.read_bytes()
+        pages = len(page_sizes(data))
+    else:
+        composed = compose(item.parts, item.furniture)
+        data, pages = composed.pdf, composed.pages
+        warnings = tuple(
+            f"a link points to #{name}, which is not in this pack; it does nothing"
+            for name in composed.unresolved
+        )
+    atomic_write_bytes(target, data)
+    return Written(pages, hashlib.sha256(data).hexdigest(), len(data), warnings)
+
+
+def write_packs(
+    items: Sequence[tuple[Composed, Path]],
+    pool: Executor | None,
+    done: Callable[[int], None] | None = None,
+) -> list[Written]:
+    """:func:`write_pack` for each, in ``pool`` when there is one; results in order.
+
+    ``done(n)`` is called as each pack is written (n so far), for progress.
+    """
+    results: dict[int, Written] = {}
+    current = 0
+    try:
+        if pool is None:
+            for current, (item, target) in enumerate(items):
+                results[current] = write_pack(item, target)
+                if done:
+                    done(len(results))
+        else:
+            futures = {
+                pool.submit(write_pack, item, target): i for i, (item, target) in enumerate(items)
+            }
+            for future in as_completed(futures):
+                current = futures[future]
+                results[current] = future.result()
+                if done:
+                    done(len(results))
+    except BrokenProcessPool as exc:
+        raise LayoutError(
+            f"a worker process stopped unexpectedly after {len(results)} of {len(items)} packs "
+            "(often: out of memory); try again with fewer workers (--jobs 1)"
+        ) from exc
+    except (OSError, ValueError, ComposeError) as exc:
+        raise LayoutError(f"{items[current][0].spec_path} could not be composed: {exc}") from exc
+    return [results[i] for i in range(len(items))]
+
+
+def prune(store: PartStore, keep_lists: Mapping[str, Sequence[str]]) -> None:
+    """Delete stored parts that no period's latest build uses."""
+    keep = set(store.used).union(*(set(v) for v in keep_lists.values()))
+    if not store.directory.is_dir():
+        return
+    for path in store.directory.glob("*.pdf"):
+        if path.stem not in keep:
+            path.unlink(missing_ok=True)
+
+
+__all__ = [
+    "Composed",
+    "Doc",
+    "Layout",
+    "LayoutError",
+    "PartStore",
+    "Written",
+    "prune",
+    "write_packs",
+]
