@@ -237,7 +237,21 @@ class Layout:
             start += len(page_sizes(path))
         part = pack.parts[slot]
         assert isinstance(part, Numbered)
+        if any(p is None for p in tentative.values()):
+            # A first guess: anchors of parts not laid out yet get a placeholder
+            # rather than a layout warning; the next round has them all.
+            return part.render(_Guess(numbers))
         return part.render(numbers)
+
+
+class _Guess(dict[str, int]):
+    """Page numbers with a placeholder for any anchor not known yet."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __missing__(self, key: str) -> int:
+        return 0
 
 
 def _present(paths: Iterable[Path | None]) -> list[Path]:

@@ -65,8 +65,10 @@ def page_refs(html: str, pages: Mapping[str, int]) -> str:
     """``html`` with each ``a.page-ref`` given its target's page number (``data-page``)."""
 
     def number(match: re.Match[str]) -> str:
-        page = pages.get(match.group(1))
-        return match.group(0) if page is None else f'{match.group(0)} data-page="{page}"'
+        name = match.group(1)
+        if name not in pages:
+            return match.group(0)
+        return f'{match.group(0)} data-page="{pages[name]}"'
 
     return _PAGE_REF.sub(number, html)
 
@@ -105,7 +107,7 @@ def pack_parts(
         template = "partials/board_contents.html"
 
         def contents(pages: Mapping[str, int]) -> str:
-            return part("Contents", [template], contents_pages=dict(pages))
+            return part("Contents", [template], contents_pages=pages)
 
         front = part(context.title, ["partials/board_front.html"])
 
