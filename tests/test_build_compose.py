@@ -23,7 +23,7 @@ from reportgen.build import build_date, draw_charts
 from reportgen.periods import Period
 from reportgen.pipeline import load_for_period, run_build
 from reportgen.render.charts import ChartCache
-from reportgen.render.packs import TEMPLATES, context_for, plan_packs
+from reportgen.render.packs import context_for, plan_packs
 from reportgen.render.pdf import render_pdf
 from reportgen.render.resources import Resources, render_template
 
@@ -63,7 +63,7 @@ def _whole(root: Path, kind: str) -> bytes:
     (spec,) = [s for s in plan_packs(assessment, [kind]) if s.ref in (None, "1")]
     context = context_for(spec, assessment, charts, {}, build_date(), ())
     resources = Resources.for_project(root)
-    html = render_template(resources, TEMPLATES[spec.kind], {"pack": context})
+    html = render_template(resources, spec.pack_kind.template, {"pack": context})
     policy = resources.fetch_policy(cache.directory)
     return render_pdf(html, base_url=cache.directory, policy=policy).pdf
 
@@ -132,8 +132,8 @@ def test_every_pack_numbers_its_pages_links_and_bookmarks_in_the_whole_pack(
             item = pdf.Root.Outlines.First if "/Outlines" in pdf.Root else None
             while item is not None:
                 title = " ".join(str(item.Title).split())
-                page = pages[dest_page(pdf, item.Dest) - 1]
-                assert title.upper()[:20] in page.upper(), (path.name, title)
+                text = pages[dest_page(pdf, item.Dest) - 1]
+                assert title.upper()[:20] in text.upper(), (path.name, title)
                 item = item.get("/Next")
 
 

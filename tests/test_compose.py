@@ -26,9 +26,9 @@ from reportgen.render.compose import (
     external_links,
     page_sizes,
 )
-from reportgen.render.fetcher import FetchPolicy
 from reportgen.render.fonts import font_files
 from reportgen.render.pdf import render_pdf
+from reportgen.render.policy import FetchPolicy
 from reportgen.render.resources import Resources, render_template
 
 PARTS = {
