@@ -24,8 +24,12 @@ network or the file.
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 from urllib.parse import unquote, urlsplit
@@ -35,6 +39,17 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from reportgen.render.policy import BUILD_PREFIX, FetchPolicy, Refusal
 
 _MAX_BYTES = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One file served: the URL asked for, the file's own URL, its type and a
+    digest of its bytes. Equal records mean the same answer to the same request."""
+
+    url: str
+    file_url: str
+    content_type: str
+    sha256: str
 
 
 class GuardedFetcher(URLFetcher):  # type: ignore[misc]
@@ -49,6 +64,7 @@ class GuardedFetcher(URLFetcher):  # type: ignore[misc]
         self.build_dir = build_dir
         self._refusals: list[Refusal] = []
         self._served: list[Path] = []
+        self._recording: list[Fetched | Refusal] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -62,7 +78,31 @@ class GuardedFetcher(URLFetcher):  # type: ignore[misc]
         with self._lock:
             return tuple(dict.fromkeys(self._served))
 
+    @contextmanager
+    def recording(self) -> Iterator[list[Fetched | Refusal]]:
+        """Every request made within the block, served or refused, in order
+        (see :mod:`reportgen.render.stylesheets`, which reuses a parsed
+        stylesheet only while the files its parse read are unchanged)."""
+        fetched: list[Fetched | Refusal] = []
+        with self._lock:
+            outer, self._recording = self._recording, fetched
+        try:
+            yield fetched
+        finally:
+            with self._lock:
+                self._recording = outer
+
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        path, body, content_type = self._serve(url)
+        return URLFetcherResponse(path.as_uri(), body, {"Content-Type": content_type})
+
+    def describe(self, url: str) -> Fetched:
+        """Serve ``url`` exactly as :meth:`fetch` would (same checks, same
+        refusals) and describe what was served instead of returning it."""
+        path, body, content_type = self._serve(url)
+        return Fetched(url, path.as_uri(), content_type, hashlib.sha256(body).hexdigest())
+
+    def _serve(self, url: str) -> tuple[Path, bytes, str]:
         path = self._check(url)
         with path.open("rb") as handle:
             body = handle.read(_MAX_BYTES + 1)
@@ -71,7 +111,10 @@ class GuardedFetcher(URLFetcher):  # type: ignore[misc]
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         with self._lock:
             self._served.append(path)
-        return URLFetcherResponse(path.as_uri(), body, {"Content-Type": content_type})
+            if self._recording is not None:
+                digest = hashlib.sha256(body).hexdigest()
+                self._recording.append(Fetched(url, path.as_uri(), content_type, digest))
+        return path, body, content_type
 
     def _check(self, url: str) -> Path:
         try:
@@ -106,4 +149,6 @@ class GuardedFetcher(URLFetcher):  # type: ignore[misc]
         shown = url if len(url) <= 200 else url[:197] + "..."
         with self._lock:
             self._refusals.append(Refusal(shown, reason))
+            if self._recording is not None:
+                self._recording.append(Refusal(shown, reason))
         raise PermissionError(f"refused {shown}: {reason}")

@@ -56,7 +56,7 @@ class PdfResult:
         return hashlib.sha256(self.pdf).hexdigest()
 
 
-# --- fonts -----------------------------------------------------------------
+# --- fonts and stylesheets --------------------------------------------------
 #
 # WeasyPrint copies every @font-face file into a fresh temporary folder for
 # each document and deletes it only when the FontConfiguration is garbage
@@ -66,53 +66,66 @@ class PdfResult:
 # declare other fonts, and a font loaded under one policy must not stay
 # usable under another) writes the fonts once, skips re-registering them with
 # fontconfig for every document, and lets us delete the folder ourselves.
+#
+# The parsed linked stylesheets live with it (see reportgen.render.stylesheets):
+# a parse registers a sheet's @font-face rules in that configuration, so a
+# parsed sheet is only reused with the same one, under the same policy.
 
-_FONT_CONFIGS: dict[tuple[int, FetchPolicy], Any] = {}
-_FONT_CONFIG_LIMIT = 4
+
+@dataclass(frozen=True)
+class _Shared:
+    font_config: Any
+    stylesheets: Any  # a StylesheetCache (whose module imports WeasyPrint)
+
+
+_SHARED: dict[tuple[int, FetchPolicy], _Shared] = {}
+_SHARED_LIMIT = 4
 _FINALIZER_PID: int | None = None
 
 
-def _shared_font_config(policy: FetchPolicy) -> Any:
+def _shared(policy: FetchPolicy) -> _Shared:
     from weasyprint.text.fonts import FontConfiguration
+
+    from reportgen.render.stylesheets import StylesheetCache
 
     global _FINALIZER_PID
     pid = os.getpid()
     key = (pid, policy)
-    config = _FONT_CONFIGS.get(key)
-    if config is not None:
-        return config
-    mine = [k for k in _FONT_CONFIGS if k[0] == pid]
-    if len(mine) >= _FONT_CONFIG_LIMIT:
-        _discard_font_config(mine[0])
+    shared = _SHARED.get(key)
+    if shared is not None:
+        return shared
+    mine = [k for k in _SHARED if k[0] == pid]
+    if len(mine) >= _SHARED_LIMIT:
+        _discard_shared(mine[0])
     config = FontConfiguration()
-    _FONT_CONFIGS[key] = config
+    shared = _SHARED[key] = _Shared(config, StylesheetCache(config))
     if pid != _FINALIZER_PID:
         # atexit for ordinary processes; multiprocessing's finalizers for pool
         # workers, which leave through os._exit and skip atexit.
         import atexit
         from multiprocessing import util
 
-        atexit.register(_discard_font_configs)
-        util.Finalize(None, _discard_font_configs, exitpriority=10)
+        atexit.register(_discard_all_shared)
+        util.Finalize(None, _discard_all_shared, exitpriority=10)
         _FINALIZER_PID = pid
-    return config
+    return shared
 
 
-def _discard_font_config(key: tuple[int, FetchPolicy]) -> None:
+def _discard_shared(key: tuple[int, FetchPolicy]) -> None:
     import shutil
 
-    config = _FONT_CONFIGS.pop(key)
+    config = _SHARED.pop(key).font_config
     folder = getattr(config, "_folder", None)
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
         config._folder = None
 
 
-def _discard_font_configs() -> None:
+def _discard_all_shared() -> None:
     """Delete this process's font folders (never a parent's after fork)."""
     pid = os.getpid()
-    for key in [k for k in _FONT_CONFIGS if k[0] == pid]:
-        _discard_font_config(key)
+    for key in [k for k in _SHARED if k[0] == pid]:
+        _discard_shared(key)
 
 
 class _Collect(logging.Handler):
@@ -164,17 +177,20 @@ def render_pdf(
     from weasyprint import HTML
 
     from reportgen.render.fetcher import GuardedFetcher
+    from reportgen.render.stylesheets import reusing
 
     build_dir = base_url.resolve()
     effective = FetchPolicy.of(dirs=(*policy.dirs, build_dir), files=policy.files)
     fetcher = GuardedFetcher(effective, build_dir)
+    shared = _shared(effective)
     with _weasyprint_messages() as messages:
         try:
-            document = HTML(string=html, base_url=BUILD_BASE_URL, url_fetcher=fetcher).render(
-                font_config=_shared_font_config(effective),
-                pdf_variant=PDF_VARIANT,
-                cache=image_cache,
-            )
+            with reusing(shared.stylesheets, fetcher):
+                document = HTML(string=html, base_url=BUILD_BASE_URL, url_fetcher=fetcher).render(
+                    font_config=shared.font_config,
+                    pdf_variant=PDF_VARIANT,
+                    cache=image_cache,
+                )
             if created is not None:
                 document.metadata.created = w3c_date(created)
                 document.metadata.modified = w3c_date(created)
