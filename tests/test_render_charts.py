@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
 
@@ -14,6 +15,7 @@ from PIL import Image
 from reportgen.periods import Period, period_range
 from reportgen.render.charts import (
     DPI,
+    PNG_LEVEL,
     ChartCache,
     ChartSpec,
     chart_key,
@@ -22,8 +24,12 @@ from reportgen.render.charts import (
     drawn,
     figure_height,
 )
+from reportgen.render.fonts import font_files
+from reportgen.render.pdf import render_pdf
+from reportgen.render.policy import FetchPolicy
 from reportgen.render.resources import builtin_styles_dir
 
+CREATED = datetime(2020, 4, 1, tzinfo=UTC)
 PERIODS = tuple(period_range(Period(2019, 4), Period(2020, 3)))
 
 
@@ -52,6 +58,32 @@ def test_same_spec_same_bytes_even_after_other_charts() -> None:
     again = draw_chart(spc_spec())
     assert first == again
     assert other != first
+
+
+def _png(image: Image.Image, level: int) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG", dpi=(DPI, DPI), compress_level=level)
+    return out.getvalue()
+
+
+@pytest.mark.slow
+def test_png_compression_sets_the_cache_size_but_never_a_pack(tmp_path: Path) -> None:
+    # The fast PNG_LEVEL is only free while WeasyPrint decodes each PNG and
+    # compresses it again for the PDF; were it to embed the file's own data,
+    # packs would grow, and this test says so.
+    image = Image.open(io.BytesIO(draw_chart(spc_spec())))
+    fast, small = _png(image, PNG_LEVEL), _png(image, 9)
+    assert fast != small
+    assert len(fast) < 1.1 * len(_png(image, 6))  # the cache stays about as small
+    pdfs = []
+    for name, data in (("fast", fast), ("small", small)):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "chart.png").write_bytes(data)
+        html = '<html lang="en-GB"><body><img src="chart.png" alt="A chart"></body></html>'
+        policy = FetchPolicy.of(files=font_files())
+        pdfs.append(render_pdf(html, base_url=folder, policy=policy, created=CREATED).pdf)
+    assert pdfs[0] == pdfs[1]
 
 
 # A KPI with a direction: improving and deteriorating points, never "neither".

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -228,6 +228,10 @@ def _figure() -> Any:
 
         _FIGURE = Figure(figsize=FIG_SIZE_IN, dpi=DPI, facecolor="white")
         FigureCanvasAgg(_FIGURE)
+    # Figure.clear would first clear the old Axes (as slow as making one) only
+    # to throw it away; taking it off the figure first skips that.
+    for ax in list(_FIGURE.axes):
+        _FIGURE.delaxes(ax)
     _FIGURE.clear()
     return _FIGURE
 
@@ -305,8 +309,14 @@ def draw_chart(spec: ChartSpec) -> bytes:
         width, height = fig.canvas.get_width_height()
         image = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1)
         buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, format="PNG", dpi=(DPI, DPI), compress_level=6)
+        image.convert("RGB").save(buffer, format="PNG", dpi=(DPI, DPI), compress_level=PNG_LEVEL)
     return buffer.getvalue()
+
+
+PNG_LEVEL = 1
+"""zlib level of the cached PNGs: the fastest. WeasyPrint decodes every PNG and
+compresses it again for the PDF, so this sets only the cache's size on disk
+(about the same as level 6 for these flat-coloured images), never a pack's."""
 
 
 def chart_text(spec: ChartSpec) -> list[str]:
@@ -323,29 +333,49 @@ def chart_text(spec: ChartSpec) -> list[str]:
 
 def note_lines(spec: ChartSpec) -> list[str]:
     """The notes as printed under the legend, wrapped to the plot's width."""
+    return [line for note in spec.notes for line in _wrap_note(note)]
+
+
+@lru_cache(maxsize=1024)
+def _wrap_note(note: str) -> tuple[str, ...]:
+    """One note's lines. Cached: most charts of a month carry the same few notes
+    ("Provisional limits: ..."), and measuring every word of them again would
+    cost more than a tenth of each chart."""
     room = (WIDTH_IN - MARGINS_IN["left"] - MARGINS_IN["right"]) * 72
     lines: list[str] = []
-    for note in spec.notes:
-        line = ""
-        for word in note.split():
-            candidate = f"{line} {word}" if line else word
-            if line and _text_pt(candidate) > room:
-                lines.append(line)
-                candidate = word
-            line = candidate
-        if line:
+    line = ""
+    for word in note.split():
+        candidate = f"{line} {word}" if line else word
+        if line and _text_pt(candidate) > room:
             lines.append(line)
-    return lines
+            candidate = word
+        line = candidate
+    if line:
+        lines.append(line)
+    return tuple(lines)
 
 
+@lru_cache(maxsize=4096)
 def _text_pt(text: str) -> float:
-    """Width in points of ``text`` at the chart's smallest size (never read as mathtext)."""
-    from matplotlib.font_manager import FontProperties
+    """Width in points of ``text`` at the chart's smallest size (never read as mathtext).
+
+    Cached, as the legend's labels ("Value", "Mean", ...) recur on every chart;
+    the width depends only on the text, as the font and size are fixed.
+    """
     from matplotlib.textpath import TextToPath
 
-    font = FontProperties(family=_RC["font.family"], size=FONT_PT)
-    width, _height, _descent = TextToPath().get_text_width_height_descent(text, font, ismath=False)
+    width, _height, _descent = TextToPath().get_text_width_height_descent(
+        text, _note_font(), ismath=False
+    )
     return float(width)
+
+
+@cache
+def _note_font() -> Any:
+    """The chart's smallest text's font (made once: FontProperties parses its family)."""
+    from matplotlib.font_manager import FontProperties
+
+    return FontProperties(family=_RC["font.family"], size=FONT_PT)
 
 
 def _draw(fig: Any, spec: ChartSpec) -> None:
@@ -454,7 +484,10 @@ def _draw(fig: Any, spec: ChartSpec) -> None:
     _y_axis(ax, spec, FuncFormatter, MaxNLocator)
     for when, _ in spec.recalculated:
         _mark_recalculation(ax, spec, spec.periods.index(when), x(when) - 0.5)
-    ax.set_title(wrap_title(spec.title), loc="left", fontweight="bold", pad=8)
+    # An explicit y keeps matplotlib from measuring the whole y axis on every
+    # draw to see whether its offset text ("1e6") would hit the title; these
+    # formatters never print one, so the title sits where it always did.
+    ax.set_title(wrap_title(spec.title), loc="left", fontweight="bold", pad=8, y=1.0)
     if spec.direction != "neither":
         arrow = "\u2191" if spec.direction == "higher" else "\u2193"
         ax.text(
