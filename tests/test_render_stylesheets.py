@@ -15,6 +15,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from reportgen.render.fonts import font_files
 from reportgen.render.pdf import PdfResult, render_pdf
 from reportgen.render.policy import FetchPolicy
 from reportgen.render.stylesheets import Reuse, reuse_counts
@@ -206,3 +207,29 @@ def test_sheets_that_reach_outside_themselves_are_parsed_for_every_document(
         assert _page_size_mm(result) == (100, 150)
     if "hostname" in rule:
         assert [r.url for r in results[1].refusals] == ["file:///etc/hostname"]
+
+
+def test_checking_a_reused_sheet_adds_no_refusal_of_its_own(
+    styles: tuple[Path, Path, FetchPolicy],
+) -> None:
+    """A font its first parse read is checked again before each reuse; once the
+    font is registered WeasyPrint never asks for it again, so a font file
+    gone since must not show up as a refusal of the document."""
+    style_dir, build, policy = styles
+    font = style_dir / "odd.ttf"
+    font.write_bytes(font_files()[0].read_bytes())
+    sheet = style_dir / "sheet.css"
+    sheet.write_text(
+        '@font-face { font-family: "Odd"; src: url("odd.ttf"); }\n'
+        'p { font-family: "Odd"; }\n@page { size: 100mm 150mm; }',
+        encoding="utf-8",
+    )
+    html = _doc(sheet)
+    start = reuse_counts()
+    first = render_pdf(html, base_url=build, policy=policy)
+    second = render_pdf(html, base_url=build, policy=policy)
+    font.unlink()
+    third = render_pdf(html, base_url=build, policy=policy)
+    assert _since(start) == Reuse(parsed=2, reused=1)
+    assert [r.refusals for r in (first, second, third)] == [(), (), ()]
+    assert first.pdf == second.pdf == third.pdf

@@ -93,12 +93,21 @@ class GuardedFetcher(URLFetcher):  # type: ignore[misc]
                 self._recording = outer
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
-        path, body, content_type = self._serve(url)
+        try:
+            path, body, content_type = self._serve(url)
+        except _Refused as refused:
+            with self._lock:
+                self._refusals.append(refused.refusal)
+                if self._recording is not None:
+                    self._recording.append(refused.refusal)
+            raise
         return URLFetcherResponse(path.as_uri(), body, {"Content-Type": content_type})
 
     def describe(self, url: str) -> Fetched:
-        """Serve ``url`` exactly as :meth:`fetch` would (same checks, same
-        refusals) and describe what was served instead of returning it."""
+        """Read ``url`` with the same checks as :meth:`fetch` and describe what
+        would be served. A failed check raises but is not recorded as a
+        refusal: it answers a question of ours, not a request of the document
+        (whose own request, if it makes it, is refused and recorded as usual)."""
         path, body, content_type = self._serve(url)
         return Fetched(url, path.as_uri(), content_type, hashlib.sha256(body).hexdigest())
 
@@ -147,8 +156,12 @@ class GuardedFetcher(URLFetcher):  # type: ignore[misc]
 
     def _refuse(self, url: str, reason: str) -> NoReturn:
         shown = url if len(url) <= 200 else url[:197] + "..."
-        with self._lock:
-            self._refusals.append(Refusal(shown, reason))
-            if self._recording is not None:
-                self._recording.append(Refusal(shown, reason))
-        raise PermissionError(f"refused {shown}: {reason}")
+        raise _Refused(Refusal(shown, reason))
+
+
+class _Refused(PermissionError):
+    """What WeasyPrint sees of a refusal (it reports it as a missing resource)."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(f"refused {refusal.url}: {refusal.reason}")
+        self.refusal = refusal
