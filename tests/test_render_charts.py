@@ -60,6 +60,18 @@ def test_same_spec_same_bytes_even_after_other_charts() -> None:
     assert other != first
 
 
+def test_charts_of_different_heights_keep_their_bytes_in_any_order() -> None:
+    # One renderer is kept per image size; drawing in turn with charts of
+    # another height must leave nothing of them behind.
+    tall, short = spc_spec(notes=("Limits recalculated from Oct 2019.",)), spc_spec()
+    drawn_in_turn = [draw_chart(s) for s in (tall, short, short, tall, tall, short)]
+    assert len(set(drawn_in_turn)) == 2
+    assert drawn_in_turn[0] == drawn_in_turn[3] == drawn_in_turn[4]
+    assert drawn_in_turn[1] == drawn_in_turn[2] == drawn_in_turn[5]
+    heights = {Image.open(io.BytesIO(png)).size[1] for png in drawn_in_turn[:2]}
+    assert len(heights) == 2
+
+
 def _png(image: Image.Image, level: int) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG", dpi=(DPI, DPI), compress_level=level)

@@ -223,17 +223,53 @@ def _figure() -> Any:
     """One Figure per process, cleared between charts (creating one is slow)."""
     global _FIGURE
     if _FIGURE is None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
         _FIGURE = Figure(figsize=FIG_SIZE_IN, dpi=DPI, facecolor="white")
-        FigureCanvasAgg(_FIGURE)
+        _canvas_class()(_FIGURE)
     # Figure.clear would first clear the old Axes (as slow as making one) only
     # to throw it away; taking it off the figure first skips that.
     for ax in list(_FIGURE.axes):
         _FIGURE.delaxes(ax)
     _FIGURE.clear()
     return _FIGURE
+
+
+_RENDERERS_KEPT = 8
+"""Image sizes whose renderer a process keeps (a month's charts come in a handful)."""
+
+
+@cache
+def _canvas_class() -> Any:
+    """An Agg canvas that keeps a renderer for each image size it has drawn.
+
+    matplotlib's own canvas makes a new renderer whenever the figure's size
+    changes, and its cache of text sizes is per renderer; charts change height
+    with their legend and notes, so about every other chart would measure all
+    its text (tick labels, legend) again. A renderer is cleared before each
+    draw, so reusing one leaves nothing of the last chart behind.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+
+    new_renderer: Any = RendererAgg  # untyped in matplotlib's stubs
+
+    class Canvas(FigureCanvasAgg):
+        def __init__(self, figure: Any) -> None:
+            self._kept: dict[tuple[int, int, float], Any] = {}
+            super().__init__(figure)
+
+        def get_renderer(self) -> Any:
+            width, height = self.get_width_height(physical=True)
+            key = (width, height, float(self.figure.dpi))
+            kept = self._kept
+            if key not in kept:
+                if len(kept) >= _RENDERERS_KEPT:
+                    kept.clear()
+                kept[key] = new_renderer(width, height, self.figure.dpi)
+            self.renderer, self._lastKey = kept[key], key
+            return self.renderer
+
+    return Canvas
 
 
 _RC: dict[str, Any] = {
