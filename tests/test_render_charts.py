@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from PIL import Image
@@ -70,6 +70,25 @@ def test_charts_of_different_heights_keep_their_bytes_in_any_order() -> None:
     assert drawn_in_turn[1] == drawn_in_turn[2] == drawn_in_turn[5]
     heights = {Image.open(io.BytesIO(png)).size[1] for png in drawn_in_turn[:2]}
     assert len(heights) == 2
+
+
+def test_text_laid_out_once_per_process_draws_what_matplotlib_draws() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+
+    draw_chart(spc_spec())  # the texts both charts share are laid out now
+    with drawn(
+        spc_spec(title="Another title", notes=("Provisional limits: from 9 values.",))
+    ) as fig:
+        ours, canvas = bytes(fig.canvas.buffer_rgba()), fig.canvas
+        try:
+            plain: Any = FigureCanvasAgg(fig)  # untyped in matplotlib's stubs
+            plain.draw()
+            theirs = bytes(plain.buffer_rgba())
+        finally:
+            fig.set_canvas(canvas)
+    # With this matplotlib, layouts are remembered (the plain renderer is not in use).
+    assert type(canvas.get_renderer()) is not RendererAgg
+    assert ours == theirs
 
 
 def _png(image: Image.Image, level: int) -> bytes:

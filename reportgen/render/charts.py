@@ -249,9 +249,9 @@ def _canvas_class() -> Any:
     its text (tick labels, legend) again. A renderer is cleared before each
     draw, so reusing one leaves nothing of the last chart behind.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    new_renderer: Any = RendererAgg  # untyped in matplotlib's stubs
+    new_renderer = _renderer_class()
 
     class Canvas(FigureCanvasAgg):
         def __init__(self, figure: Any) -> None:
@@ -270,6 +270,57 @@ def _canvas_class() -> Any:
             return self.renderer
 
     return Canvas
+
+
+_LAYOUTS_KEPT = 4096
+_LAYOUTS: dict[tuple[Any, ...], Any] = {}
+"""Glyph layouts of texts drawn in this process (see :func:`_renderer_class`)."""
+
+
+@cache
+def _renderer_class() -> Any:
+    """An Agg renderer that lays out each distinct text once per process.
+
+    Shaping a text (choosing and placing its glyphs) is about a tenth of a
+    chart's drawing, and a month's charts repeat most of their texts: month
+    and percent tick labels, legend entries, notes. A layout depends only on
+    the text, the font and its size, and the resolution, which form the key.
+    This relies on how matplotlib's Agg renderer draws text (``_prepare_font``,
+    then ``FT2Font._layout``), so with a matplotlib that draws otherwise the
+    plain renderer is used; tests check the pixels are the plain renderer's.
+    """
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.ft2font import FT2Font
+
+    if not (hasattr(RendererAgg, "_prepare_font") and hasattr(FT2Font, "_layout")):
+        return RendererAgg
+
+    class LaidOutOnce:
+        """The renderer's font, with ``_layout`` remembered; all else is the font's."""
+
+        def __init__(self, font: Any, key: tuple[Any, ...]) -> None:
+            self._font, self._key = font, key
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._font, name)
+
+        def _layout(self, text: str, **options: Any) -> Any:
+            key = (*self._key, text, repr(sorted(options.items())))
+            items = _LAYOUTS.get(key)
+            if items is None:
+                if len(_LAYOUTS) >= _LAYOUTS_KEPT:
+                    _LAYOUTS.clear()
+                items = _LAYOUTS[key] = self._font._layout(text, **options)
+            return items
+
+    prepare_font: Any = RendererAgg._prepare_font  # untyped in matplotlib's stubs
+
+    class Renderer(RendererAgg):
+        def _prepare_font(self, font_prop: Any) -> Any:
+            font = prepare_font(self, font_prop)
+            return LaidOutOnce(font, (font, font_prop.get_size_in_points(), self.dpi))
+
+    return Renderer
 
 
 _RC: dict[str, Any] = {
