@@ -99,6 +99,8 @@ class Layout:
     progress: Callable[[int, int], None] | None = None
     warnings: list[str] = field(default_factory=list)
     warming: bool = False
+    _sizes: dict[Path, list[tuple[float, float]]] = field(default_factory=dict)
+    _anchor_pages: dict[Path, dict[str, int]] = field(default_factory=dict)
 
     def ensure(self, docs: Iterable[Doc]) -> list[str]:
         """Lay out those of ``docs`` not stored yet; their keys, in order."""
@@ -155,14 +157,27 @@ class Layout:
         return keys
 
     def plan(self, packs: Sequence[PackParts]) -> list[Composed]:
-        """Lay out every part, contents and furniture the packs need (rounds 1-3)."""
+        """Lay out every part, contents and furniture the packs need (rounds 1-3).
+
+        Rounds are as few as the dependencies allow, since each one waits for
+        its slowest document while the other workers idle: a numbered part's
+        first guess (every number a placeholder) goes with the fixed parts,
+        and the furniture of packs whose length is already known goes with
+        the numbered parts' first real numbers.
+        """
         fixed = [
             Doc(p, dated=pack.whole, label=pack.spec.path)
             for pack in packs
             for p in pack.parts
             if isinstance(p, str)
         ]
-        self.ensure(sorted(fixed, key=lambda d: -len(d.html)))
+        guesses = [
+            Doc(self._numbered_html(pack, [None] * len(pack.parts), {}, n), label=pack.spec.path)
+            for pack in packs
+            for n, p in enumerate(pack.parts)
+            if isinstance(p, Numbered)
+        ]
+        self.ensure(sorted([*fixed, *guesses], key=lambda d: -len(d.html)))
         files: list[list[Path | None]] = [
             [
                 self.store.path(self.store.key(Doc(p, dated=pack.whole)))
@@ -172,49 +187,101 @@ class Layout:
             ]
             for pack in packs
         ]
-        self._number_contents(packs, files)
-        furniture: list[Doc] = []
-        for pack, paths in zip(packs, files, strict=True):
-            if pack.furniture is not None:
-                landscape = [w > h for f in _present(paths) for (w, h) in page_sizes(f)]
-                furniture.append(Doc(pack.furniture(landscape), True, pack.spec.path))
-        furniture_keys = iter(self.ensure(furniture))
+        numbered = [any(isinstance(p, Numbered) for p in pack.parts) for pack in packs]
+        early = [
+            i for i, pack in enumerate(packs) if pack.furniture is not None and not numbered[i]
+        ]
+        furniture_keys = dict(zip(early, self._number_contents(packs, files, early), strict=True))
+        late = [i for i, pack in enumerate(packs) if pack.furniture is not None and numbered[i]]
+        furniture_keys.update(
+            zip(late, self.ensure(self._furniture(packs, files, late)), strict=True)
+        )
         composed: list[Composed] = []
-        for pack, paths in zip(packs, files, strict=True):
+        for i, (pack, paths) in enumerate(zip(packs, files, strict=True)):
             parts = tuple(_present(paths))
-            furn = None if pack.whole else self.store.path(next(furniture_keys))
+            furn = None if pack.whole else self.store.path(furniture_keys[i])
             key = hashlib.sha256(
                 "\0".join(f.stem for f in (*parts, *([furn] if furn else []))).encode()
             ).hexdigest()
             composed.append(Composed(pack.spec.path, parts, furn, key))
         return composed
 
-    def _number_contents(self, packs: Sequence[PackParts], files: list[list[Path | None]]) -> None:
+    def _furniture(
+        self, packs: Sequence[PackParts], files: Sequence[Sequence[Path | None]], which: list[int]
+    ) -> list[Doc]:
+        """The furniture documents of packs ``which``, whose parts are all laid out."""
+        docs = []
+        for i in which:
+            pack = packs[i]
+            assert pack.furniture is not None
+            landscape = [w > h for f in _present(files[i]) for (w, h) in self._page_sizes(f)]
+            docs.append(Doc(pack.furniture(landscape), True, pack.spec.path))
+        return docs
+
+    def _page_sizes(self, path: Path) -> list[tuple[float, float]]:
+        """A stored document's page sizes; read once, since its file never changes."""
+        if path not in self._sizes:
+            self._sizes[path] = page_sizes(path)
+        return self._sizes[path]
+
+    def _anchors(self, path: Path) -> dict[str, int]:
+        if path not in self._anchor_pages:
+            self._anchor_pages[path] = anchors(path)
+        return self._anchor_pages[path]
+
+    def _number_contents(
+        self, packs: Sequence[PackParts], files: list[list[Path | None]], furnish: list[int]
+    ) -> list[str]:
         """Lay out each numbered part from the pages of the others (fills ``files``).
 
         A numbered part's own length and anchors are known only once it is
-        laid out, so it is laid out with a guess (one page, no anchors), then
-        again with the numbers that gives, until its HTML no longer changes
-        (the store makes a repeat free).
+        laid out, so it is laid out with a guess (no numbers: see
+        :meth:`plan`), then again with the numbers that gives, until its HTML
+        no longer changes (the store makes a repeat free). The furniture of
+        packs ``furnish`` is laid out beside the first real numbers; their keys
+        are returned.
         """
-        for i, pack in enumerate(packs):
-            slots = [n for n, x in enumerate(pack.parts) if isinstance(x, Numbered)]
-            tentative: dict[int, Path | None] = dict.fromkeys(slots)
-            for _ in range(4):
-                docs = [
-                    Doc(self._numbered_html(pack, files[i], tentative, n), label=pack.spec.path)
-                    for n in slots
-                ]
-                paths = {
-                    n: self.store.path(k) for n, k in zip(slots, self.ensure(docs), strict=True)
-                }
-                if paths == tentative:
-                    break
-                tentative = dict(paths)
-            else:
-                raise LayoutError(f"{pack.spec.path}: the page numbers did not settle")
+        todo = {
+            i: [n for n, x in enumerate(pack.parts) if isinstance(x, Numbered)]
+            for i, pack in enumerate(packs)
+        }
+        todo = {i: slots for i, slots in todo.items() if slots}
+        tentative: dict[int, dict[int, Path | None]] = {
+            i: {n: self._guessed(packs[i], files[i], n) for n in slots} for i, slots in todo.items()
+        }
+        extra = self._furniture(packs, files, furnish)
+        for _ in range(4):
+            docs = [
+                Doc(
+                    self._numbered_html(packs[i], files[i], tentative[i], n),
+                    label=packs[i].spec.path,
+                )
+                for i, slots in todo.items()
+                for n in slots
+            ]
+            keys = iter(self.ensure([*docs, *extra]))
+            changed = False
+            for i, slots in todo.items():
+                for n in slots:
+                    path = self.store.path(next(keys))
+                    changed |= tentative[i][n] != path
+                    tentative[i][n] = path
+            if extra:
+                furniture_keys, extra = list(keys), []
+            if not changed:
+                break
+        else:
+            unsettled = ", ".join(packs[i].spec.path for i in todo)
+            raise LayoutError(f"{unsettled}: the page numbers did not settle")
+        for i, slots in todo.items():
             for n in slots:
-                files[i][n] = tentative[n]
+                files[i][n] = tentative[i][n]
+        return furniture_keys if furnish else []
+
+    def _guessed(self, pack: PackParts, files: Sequence[Path | None], slot: int) -> Path:
+        """Where the first guess of numbered part ``slot`` (round 1) is stored."""
+        html = self._numbered_html(pack, [None] * len(files), {}, slot)
+        return self.store.path(self.store.key(Doc(html, label=pack.spec.path)))
 
     def _numbered_html(
         self,
@@ -223,23 +290,25 @@ class Layout:
         tentative: Mapping[int, Path | None],
         slot: int,
     ) -> str:
-        """Numbered part ``slot`` for the other parts' pages (guessing one page for a
-        numbered part not laid out yet)."""
+        """Numbered part ``slot`` for the other parts' pages; with none laid out yet
+        (the first guess), every number is a placeholder."""
         numbers: dict[str, int] = {}
         start = 1
+        known = False
         for n, path in enumerate(files):
             path = tentative.get(n, path)
             if path is None:
                 start += 1
                 continue
-            for name, index in anchors(path).items():
+            known = True
+            for name, index in self._anchors(path).items():
                 numbers.setdefault(name, start + index)
-            start += len(page_sizes(path))
+            start += len(self._page_sizes(path))
         part = pack.parts[slot]
         assert isinstance(part, Numbered)
-        if any(p is None for p in tentative.values()):
-            # A first guess: anchors of parts not laid out yet get a placeholder
-            # rather than a layout warning; the next round has them all.
+        if not known:
+            # A first guess: anchors get a placeholder rather than a layout
+            # warning; the next round has them all.
             return part.render(_Guess(numbers))
         return part.render(numbers)
 
