@@ -72,10 +72,12 @@ def test_charts_of_different_heights_keep_their_bytes_in_any_order() -> None:
     assert len(heights) == 2
 
 
-def test_text_laid_out_once_per_process_draws_what_matplotlib_draws() -> None:
+def test_text_laid_out_and_rasterised_once_per_process_draws_what_matplotlib_draws() -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 
-    draw_chart(spc_spec())  # the texts both charts share are laid out now
+    # The texts both charts share are laid out and their glyphs rasterised
+    # now; the second chart's come from memory, many at other places.
+    draw_chart(spc_spec())
     with drawn(
         spc_spec(title="Another title", notes=("Provisional limits: from 9 values.",))
     ) as fig:

@@ -45,6 +45,7 @@ from reportgen.periods import Period
 from reportgen.present.labels import CHART_SIGNALS
 from reportgen.present.numbers import number
 from reportgen.present.numbers import target as format_target
+from reportgen.render.chart_canvas import canvas_class
 
 SpecialCause = Literal["improvement", "concern", "neutral"]
 
@@ -226,101 +227,13 @@ def _figure() -> Any:
         from matplotlib.figure import Figure
 
         _FIGURE = Figure(figsize=FIG_SIZE_IN, dpi=DPI, facecolor="white")
-        _canvas_class()(_FIGURE)
+        canvas_class()(_FIGURE)
     # Figure.clear would first clear the old Axes (as slow as making one) only
     # to throw it away; taking it off the figure first skips that.
     for ax in list(_FIGURE.axes):
         _FIGURE.delaxes(ax)
     _FIGURE.clear()
     return _FIGURE
-
-
-_RENDERERS_KEPT = 8
-"""Image sizes whose renderer a process keeps (a month's charts come in a handful)."""
-
-
-@cache
-def _canvas_class() -> Any:
-    """An Agg canvas that keeps a renderer for each image size it has drawn.
-
-    matplotlib's own canvas makes a new renderer whenever the figure's size
-    changes, and its cache of text sizes is per renderer; charts change height
-    with their legend and notes, so about every other chart would measure all
-    its text (tick labels, legend) again. A renderer is cleared before each
-    draw, so reusing one leaves nothing of the last chart behind.
-    """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    new_renderer = _renderer_class()
-
-    class Canvas(FigureCanvasAgg):
-        def __init__(self, figure: Any) -> None:
-            self._kept: dict[tuple[int, int, float], Any] = {}
-            super().__init__(figure)
-
-        def get_renderer(self) -> Any:
-            width, height = self.get_width_height(physical=True)
-            key = (width, height, float(self.figure.dpi))
-            kept = self._kept
-            if key not in kept:
-                if len(kept) >= _RENDERERS_KEPT:
-                    kept.clear()
-                kept[key] = new_renderer(width, height, self.figure.dpi)
-            self.renderer, self._lastKey = kept[key], key
-            return self.renderer
-
-    return Canvas
-
-
-_LAYOUTS_KEPT = 4096
-_LAYOUTS: dict[tuple[Any, ...], Any] = {}
-"""Glyph layouts of texts drawn in this process (see :func:`_renderer_class`)."""
-
-
-@cache
-def _renderer_class() -> Any:
-    """An Agg renderer that lays out each distinct text once per process.
-
-    Shaping a text (choosing and placing its glyphs) is about a tenth of a
-    chart's drawing, and a month's charts repeat most of their texts: month
-    and percent tick labels, legend entries, notes. A layout depends only on
-    the text, the font and its size, and the resolution, which form the key.
-    This relies on how matplotlib's Agg renderer draws text (``_prepare_font``,
-    then ``FT2Font._layout``), so with a matplotlib that draws otherwise the
-    plain renderer is used; tests check the pixels are the plain renderer's.
-    """
-    from matplotlib.backends.backend_agg import RendererAgg
-    from matplotlib.ft2font import FT2Font
-
-    if not (hasattr(RendererAgg, "_prepare_font") and hasattr(FT2Font, "_layout")):
-        return RendererAgg
-
-    class LaidOutOnce:
-        """The renderer's font, with ``_layout`` remembered; all else is the font's."""
-
-        def __init__(self, font: Any, key: tuple[Any, ...]) -> None:
-            self._font, self._key = font, key
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(self._font, name)
-
-        def _layout(self, text: str, **options: Any) -> Any:
-            key = (*self._key, text, repr(sorted(options.items())))
-            items = _LAYOUTS.get(key)
-            if items is None:
-                if len(_LAYOUTS) >= _LAYOUTS_KEPT:
-                    _LAYOUTS.clear()
-                items = _LAYOUTS[key] = self._font._layout(text, **options)
-            return items
-
-    prepare_font: Any = RendererAgg._prepare_font  # untyped in matplotlib's stubs
-
-    class Renderer(RendererAgg):
-        def _prepare_font(self, font_prop: Any) -> Any:
-            font = prepare_font(self, font_prop)
-            return LaidOutOnce(font, (font, font_prop.get_size_in_points(), self.dpi))
-
-    return Renderer
 
 
 _RC: dict[str, Any] = {
