@@ -23,6 +23,16 @@ def dest_page(pdf: pikepdf.Pdf, dest: Any) -> int:
     return int(index[dest[0].objgen]) + 1
 
 
+def top_bookmarks(pdf: pikepdf.Pdf) -> list[Any]:
+    """The outline's top-level items in order (none when the file has no outline)."""
+    found = []
+    item = pdf.Root.Outlines.First if "/Outlines" in pdf.Root else None
+    while item is not None:
+        found.append(item)
+        item = item.get("/Next")
+    return found
+
+
 def page_numbers_missing(path: Path) -> list[int]:
     """Pages whose footer does not say "Page X of Y" with their own X and the file's Y."""
     texts = [" ".join(p.extract_text().split()) for p in PdfReader(path).pages]

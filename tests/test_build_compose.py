@@ -10,12 +10,12 @@ note change must lay out only the section that shows it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pikepdf
 import pytest
 from build_project import NOTE_1, write_project
-from pdf_checks import contents_entries, dest_page, heading_for
+from pdf_checks import contents_entries, dest_page, heading_for, top_bookmarks
+from pdf_tags import figure_alts, struct_nodes
 from pypdf import PdfReader
 
 from reportgen.assess.engine import assess
@@ -96,21 +96,10 @@ def test_the_composed_board_pack_has_the_pages_and_text_of_the_whole_document(
 def _tags(pdf: bytes) -> list[str]:
     import io
 
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, pikepdf.Array):
-            for kid in node:
-                walk(kid)
-        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-            alt = f" {node.Alt}" if "/Alt" in node else ""
-            found.append(f"{node.S}{alt}")
-            if "/K" in node:
-                walk(node.K)
-
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        walk(doc.Root.StructTreeRoot.K)
-    return found
+        return [
+            f"{n.S}{f' {n.Alt}' if '/Alt' in n else ''}" for n in struct_nodes(doc) if "/S" in n
+        ]
 
 
 def test_every_pack_numbers_its_pages_links_and_bookmarks_in_the_whole_pack(
@@ -129,12 +118,10 @@ def test_every_pack_numbers_its_pages_links_and_bookmarks_in_the_whole_pack(
                     if "/Dest" in annot:
                         target = dest_page(pdf, annot.Dest)
                         assert 1 <= target <= len(pages)
-            item = pdf.Root.Outlines.First if "/Outlines" in pdf.Root else None
-            while item is not None:
+            for item in top_bookmarks(pdf):
                 title = " ".join(str(item.Title).split())
                 text = pages[dest_page(pdf, item.Dest) - 1]
                 assert title.upper()[:20] in text.upper(), (path.name, title)
-                item = item.get("/Next")
 
 
 def test_board_contents_numbers_are_where_the_headings_are(project: Path) -> None:
@@ -159,23 +146,10 @@ def test_structure_tree_has_every_chart_with_its_alt_text(project: Path) -> None
     out = project / "outputs/2019-10"
 
     def figures(path: Path) -> list[str]:
-        found: list[str] = []
-
-        def walk(node: Any) -> None:
-            if isinstance(node, pikepdf.Array):
-                for kid in node:
-                    walk(kid)
-            elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-                if node.S == "/Figure":
-                    found.append(str(node.get("/Alt", "")))
-                if "/K" in node:
-                    walk(node.K)
-
         with pikepdf.open(path) as pdf:
             (document,) = pdf.Root.StructTreeRoot.K
             assert document.S == "/Document"
-            walk(document.K)
-        return found
+            return figure_alts(pdf)
 
     rec = figures(next(out.glob("recommendations/rec-01-*.pdf")))
     board = figures(out / "board-pack-2019-10.pdf")

@@ -15,6 +15,8 @@ from typing import Any
 import pikepdf
 import pypdf
 import pytest
+from pdf_checks import dest_page, top_bookmarks
+from pdf_tags import struct_nodes
 
 from reportgen.periods import Period, period_range
 from reportgen.render.charts import ChartSpec, draw_chart
@@ -193,13 +195,6 @@ def test_the_landscape_page_keeps_its_size_and_its_furniture(
     assert f"Page {wide + 1} of {len(sizes)}" in _texts(pdf)[wide]
 
 
-def _dest_page(doc: pikepdf.Pdf, dest: pikepdf.Object) -> int:
-    names = pikepdf.NameTree(doc.Root.Names.Dests)
-    target = names[str(dest)] if isinstance(dest, pikepdf.String) else dest
-    pages = {p.obj.objgen: i for i, p in enumerate(doc.pages)}
-    return pages[target[0].objgen] + 1
-
-
 def test_links_between_parts_are_internal_and_land_on_their_headings(
     composed: tuple[bytes, list[bytes]],
 ) -> None:
@@ -214,7 +209,7 @@ def test_links_between_parts_are_internal_and_land_on_their_headings(
                 if "/Dest" not in annot:
                     inert.append(str(annot.Contents))
                     continue
-                links.setdefault(str(annot.Dest), set()).add(_dest_page(doc, annot.Dest))
+                links.setdefault(str(annot.Dest), set()).add(dest_page(doc, annot.Dest))
         assert links == {
             "rec-1": {where["Recommendation"]},
             "wide": {where["Wide"]},
@@ -232,12 +227,10 @@ def test_bookmarks_follow_the_parts_and_point_at_their_pages(
     pdf, _ = composed
     where = _heading_pages(pdf)
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        top: list[tuple[str, int]] = []
-        item: pikepdf.Object | None = doc.Root.Outlines.First
-        while item is not None:
+        top = []
+        for item in top_bookmarks(doc):
             assert item.Parent.objgen == doc.Root.Outlines.objgen
-            top.append((str(item.Title), _dest_page(doc, item.Dest)))
-            item = item.get("/Next")
+            top.append((str(item.Title), dest_page(doc, item.Dest)))
         assert top == [
             ("Test plan", 1),
             ("Contents", 2),
@@ -250,16 +243,6 @@ def test_bookmarks_follow_the_parts_and_point_at_their_pages(
         assert int(doc.Root.Outlines.Count) == 6
 
 
-def _walk(node: Any, found: list[Any]) -> None:
-    if isinstance(node, pikepdf.Array):
-        for item in node:
-            _walk(item, found)
-    elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-        found.append(node)
-        if "/K" in node:
-            _walk(node.K, found)
-
-
 def test_one_structure_tree_with_headings_figure_alt_and_a_consistent_parent_tree(
     composed: tuple[bytes, list[bytes]],
 ) -> None:
@@ -268,8 +251,7 @@ def test_one_structure_tree_with_headings_figure_alt_and_a_consistent_parent_tre
         root = doc.Root.StructTreeRoot
         (document,) = root.K
         assert document.S == "/Document"
-        nodes: list[Any] = []
-        _walk(document.K, nodes)
+        nodes = [n for n in struct_nodes(doc)[1:] if "/S" in n]  # [0] is the Document
         headings = [n for n in nodes if str(n.S) == "/H1"]
         assert len(headings) == 5  # cover, contents, section, wide table, appendix
         figures = [n for n in nodes if str(n.S) == "/Figure"]
