@@ -281,12 +281,36 @@ def build(
     does none of those itself.
     """
     # One pool of --jobs workers (default: all cores) draws the charts and
-    # lays out the PDFs. With no earlier build to reuse, something will surely
-    # be laid out, so the workers warm up for layout while ``load`` runs;
-    # otherwise only once the first pack to lay out is known (see warm_up).
-    first = not any((outputs_root / CACHE_DIR).glob("packs-*.json"))
-    with worker_pool(options.jobs, eager=True, warm=first) as pool:
+    # lays out the PDFs. When something is sure or likely to be laid out (no
+    # earlier build, or a project file newer than it), the workers warm up for
+    # layout while ``load`` runs; otherwise only once the first pack to lay
+    # out is known (see warm_up), so a build with nothing to do stays light.
+    warm = _likely_to_lay_out(root, outputs_root / CACHE_DIR)
+    with worker_pool(options.jobs, eager=True, warm=warm) as pool:
         return _build(root, options, load, progress, pool, outputs_root)
+
+
+def _likely_to_lay_out(root: Path, cache: Path) -> bool:
+    """Whether this build will probably lay something out, judged before loading.
+
+    True with no earlier build, or when a file of the project (inputs,
+    templates, styles) changed after the last build recorded its packs. Only
+    a guess that decides when the workers warm up: a wrong True costs a
+    worker's warm-up (about half a second of CPU), a wrong False only the
+    overlap with loading.
+    """
+    try:
+        last = max(p.stat().st_mtime for p in cache.glob("packs-*.json"))
+    except (ValueError, OSError):
+        return True
+    for folder in ("inputs", "templates", "styles"):
+        for path in (root / folder).rglob("*"):
+            try:
+                if path.stat().st_mtime > last:
+                    return True
+            except OSError:
+                continue
+    return False
 
 
 def _build(
@@ -315,7 +339,7 @@ def _build(
     report.warnings.extend(note_warnings)
 
     built = build_date()
-    resources = Resources.for_project(root)
+    resources = Resources.for_project(root, outputs_root / CACHE_DIR / "templates")
     policy = FetchPolicy.of(dirs=[*resources.readable_dirs, cache.directory], files=font_files())
     cover = cover_for(root, project, options, registry)
 

@@ -232,3 +232,29 @@ def test_installed_copy_renders_from_any_folder(tmp_path: Path) -> None:
     assert lines[2] == str(target / "reportgen" / "styles" / "base.css")
     assert lines[3] == "1 0 True True"
     assert lines[4] == f"{target / 'reportgen' / 'docs'} # Plan file reference (`inputs/plan.yaml`)"
+
+
+def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(
+    tmp_path: Path,
+) -> None:
+    from reportgen.render import resources as module
+
+    project, compiled = tmp_path / "project", tmp_path / "compiled"
+    (project / "templates").mkdir(parents=True)
+    page = project / "templates" / "page.html"
+    page.write_text("<p>{{ word }} one</p>", encoding="utf-8")
+
+    def render() -> str:
+        module._environment.cache_clear()  # as a new process would start
+        return render_template(Resources.for_project(project, compiled), "page.html", {"word": "w"})
+
+    assert render() == "<p>w one</p>"
+    kept = sorted(compiled.glob("*.cache"))
+    assert len(kept) == 1
+    # A second process loads the compiled code instead of compiling again.
+    stamp = kept[0].stat().st_mtime_ns
+    assert render() == "<p>w one</p>"
+    assert kept[0].stat().st_mtime_ns == stamp
+    # An edited template is compiled again, never served from the old code.
+    page.write_text("<p>{{ word }} two</p>", encoding="utf-8")
+    assert render() == "<p>w two</p>"

@@ -78,12 +78,16 @@ class Resources:
 
     template_dirs: tuple[Path, ...]
     style_dirs: tuple[Path, ...]
+    compiled_dir: Path | None = None
+    """Where compiled templates are kept between runs (None: compiled in every process)."""
 
     @classmethod
-    def for_project(cls, project_root: Path | None) -> Resources:
+    def for_project(cls, project_root: Path | None, compiled_dir: Path | None = None) -> Resources:
         """Resources for a project folder (or built-ins only when ``None``).
 
-        Override folders that do not exist are simply skipped.
+        Override folders that do not exist are simply skipped. A build passes
+        ``compiled_dir`` (under outputs/.cache): compiling the pack templates
+        is about a third of a second, a tenth of a rebuild after one note.
         """
         templates: list[Path] = []
         styles: list[Path] = []
@@ -95,7 +99,7 @@ class Resources:
                 styles.append(root / "styles")
         templates.append(builtin_templates_dir())
         styles.append(builtin_styles_dir())
-        return cls(tuple(templates), tuple(styles))
+        return cls(tuple(templates), tuple(styles), compiled_dir)
 
     def overridden(self, names: Iterable[str]) -> set[str]:
         """Those of the template ``names`` that a project folder replaces."""
@@ -140,8 +144,15 @@ def _environment(resources: Resources) -> jinja2.Environment:
     # One environment per resource set and process: Jinja2 caches compiled
     # templates on it, which matters when a build renders dozens of packs.
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in resources.template_dirs])
+    compiled = None
+    if resources.compiled_dir is not None:
+        # Jinja2's own cache: keyed by each template's file name, checked
+        # against a checksum of its source, so an edited template recompiles.
+        resources.compiled_dir.mkdir(parents=True, exist_ok=True)
+        compiled = jinja2.FileSystemBytecodeCache(str(resources.compiled_dir))
     env = jinja2.Environment(
         loader=loader,
+        bytecode_cache=compiled,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
