@@ -402,7 +402,14 @@ def _build(
             todo.append((spec, item))
         try:
             targets = [(item, folder / spec.path) for spec, item in todo]
-            written = write_packs(targets, pool, written_so_far)
+            # Layout workers keep the memory their largest document needed
+            # (Python seldom gives its heap back), and joining the largest
+            # pack needs about as much again: fresh workers write the packs,
+            # so the build's peak is the larger of the two, not their sum.
+            if pool is not None:
+                pool.shutdown()
+            with worker_pool(options.jobs) as writers:
+                written = write_packs(targets, writers, written_so_far)
         except LayoutError as exc:
             raise BuildError(str(exc)) from None
         for (spec, item), w in zip(todo, written, strict=True):

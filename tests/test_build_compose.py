@@ -9,6 +9,7 @@ note change must lay out only the section that shows it.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pikepdf
@@ -195,9 +196,12 @@ def test_a_note_change_lays_out_only_that_recommendations_section(
     before = {p.name for p in stored.iterdir()}
     again = run_build(root, period=P("2019-10"), jobs=2)
     assert again.parts_laid_out == 1
-    # The old section's PDF is dropped from the store: it does not grow with every edit.
+    # The old section's PDF is dropped from the store, with the page facts kept
+    # beside it (sizes, anchors): the store does not grow with every edit.
     after = {p.name for p in stored.iterdir()}
-    assert len(after - before) == len(before - after) == 1
+    assert sorted(n.rsplit(".")[1] for n in after - before) == ["json", "pdf"]
+    assert sorted(n.rsplit(".")[1] for n in before - after) == ["json", "pdf"]
+    assert len({n.split(".")[0] for n in after ^ before}) == 2
     assert "parts: 1 laid out" in again.summary_line()
     rewritten = {o.path for o in again.outputs} - {
         o.path for o in again.outputs if o.sha256 in {p.sha256 for p in first.outputs}
@@ -230,3 +234,30 @@ def test_a_project_that_overrides_a_pack_template_gets_it_laid_out_whole(
     (page,) = PdfReader(root / "outputs/2019-10" / out.path).pages
     text = " ".join(page.extract_text().split())
     assert "Our own report for recommendation 1" in text and "Page 1 of 1" in text
+
+
+def test_page_facts_kept_beside_parts_are_what_the_parts_hold(
+    project: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from reportgen.render.compose import anchors, page_sizes
+
+    stored = project / "outputs/.cache/parts"
+    facts = sorted(stored.glob("*.json"))
+    assert len(facts) > 5
+    for path in facts:
+        part = path.with_suffix(".pdf")
+        record = json.loads(path.read_text(encoding="utf-8"))
+        assert [tuple(s) for s in record["sizes"]] == page_sizes(part)
+        assert record["anchors"] == anchors(part)
+    # Facts that do not read are read again from the part, and the packs are the same.
+    root = tmp_path / "p"
+    shutil.copytree(project / "inputs", root / "inputs")
+    shutil.copytree(project / "outputs", root / "outputs", symlinks=True)
+    for path in (root / "outputs/.cache/parts").glob("*.json"):
+        path.write_text('{"sizes": [[1, 2]], "anch', encoding="utf-8")
+    again = run_build(root, period=P("2019-10"), jobs=1)
+    assert (again.parts_laid_out, again.rendered) == (0, 0)
+    for path in (root / "outputs/.cache/parts").glob("*.json"):
+        assert json.loads(path.read_text(encoding="utf-8"))["sizes"]

@@ -34,6 +34,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pikepdf
 
@@ -98,6 +99,19 @@ def anchors(pdf: Path | bytes) -> dict[str, int]:
 
 def compose(parts: Sequence[Path | bytes], furniture: Path | bytes) -> Composed:
     """One PDF of ``parts`` in order, each page overlaid with ``furniture``'s page."""
+    buffer = io.BytesIO()
+    pages, unresolved = compose_into(parts, furniture, buffer)
+    return Composed(buffer.getvalue(), pages, unresolved)
+
+
+def compose_into(
+    parts: Sequence[Path | bytes], furniture: Path | bytes, stream: BinaryIO
+) -> tuple[int, tuple[str, ...]]:
+    """:func:`compose`, written to ``stream``: its page count and unresolved anchors.
+
+    A build writes each pack straight to its file, so the largest pack is
+    never held in memory whole beside the objects it is made from.
+    """
     out = pikepdf.new()
     with _open(furniture) as furn:
         sources = [_open(p) for p in parts]
@@ -140,9 +154,8 @@ def compose(parts: Sequence[Path | bytes], furniture: Path | bytes) -> Composed:
             unresolved = _resolve_part_links(out, dests)
             for i, page in enumerate(out.pages):
                 _overlay(out, page, furn, i)
-            buffer = io.BytesIO()
             out.save(
-                buffer,
+                stream,
                 deterministic_id=True,
                 min_version=version,
                 object_stream_mode=pikepdf.ObjectStreamMode.generate,
@@ -150,7 +163,7 @@ def compose(parts: Sequence[Path | bytes], furniture: Path | bytes) -> Composed:
         finally:
             for src in sources:
                 src.close()
-    return Composed(buffer.getvalue(), total, unresolved)
+    return total, unresolved
 
 
 def _open(pdf: Path | bytes) -> pikepdf.Pdf:

@@ -24,6 +24,7 @@ then each pack is composed (:mod:`reportgen.render.compose`) in the pool.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -31,9 +32,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from reportgen.atomic import atomic_write_bytes
+from reportgen.atomic import atomic_write, atomic_write_bytes
 from reportgen.errors import ReportgenError
-from reportgen.render.compose import ComposeError, anchors, compose, page_sizes
+from reportgen.render.compose import ComposeError, anchors, compose_into, page_sizes
 from reportgen.render.parts import Numbered, PackParts
 from reportgen.render.pdf import PdfJob, render_many, warm_up
 from reportgen.render.policy import FetchPolicy
@@ -219,15 +220,28 @@ class Layout:
         return docs
 
     def _page_sizes(self, path: Path) -> list[tuple[float, float]]:
-        """A stored document's page sizes; read once, since its file never changes."""
-        if path not in self._sizes:
-            self._sizes[path] = page_sizes(path)
-        return self._sizes[path]
+        """A stored document's page sizes (see :func:`_facts`)."""
+        return self._facts(path)[0]
 
     def _anchors(self, path: Path) -> dict[str, int]:
-        if path not in self._anchor_pages:
-            self._anchor_pages[path] = anchors(path)
-        return self._anchor_pages[path]
+        """A stored document's named destinations and their pages (see :func:`_facts`)."""
+        return self._facts(path)[1]
+
+    def _facts(self, path: Path) -> tuple[list[tuple[float, float]], dict[str, int]]:
+        """Page sizes and anchors of a stored document, read once.
+
+        A stored file never changes (its name is the hash of what made it),
+        so what the numbering needs from it is kept beside it in a small JSON
+        file: a rebuild reads that instead of opening every part's PDF.
+        """
+        if path not in self._sizes:
+            found = _read_facts(path)
+            if found is None:
+                found = page_sizes(path), anchors(path)
+                record = {"sizes": found[0], "anchors": found[1]}
+                atomic_write_bytes(_facts_path(path), json.dumps(record).encode())
+            self._sizes[path], self._anchor_pages[path] = found
+        return self._sizes[path], self._anchor_pages[path]
 
     def _number_contents(
         self, packs: Sequence[PackParts], files: list[list[Path | None]], furnish: list[int]
@@ -323,6 +337,21 @@ class _Guess(dict[str, int]):
         return 0
 
 
+def _facts_path(part: Path) -> Path:
+    return part.with_suffix(".json")
+
+
+def _read_facts(part: Path) -> tuple[list[tuple[float, float]], dict[str, int]] | None:
+    """The facts kept beside ``part``, or None when missing or not as written."""
+    try:
+        record = json.loads(_facts_path(part).read_text(encoding="utf-8"))
+        sizes = [(float(w), float(h)) for w, h in record["sizes"]]
+        names = {str(k): int(v) for k, v in record["anchors"].items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return sizes, names
+
+
 def _present(paths: Iterable[Path | None]) -> list[Path]:
     return [p for p in paths if p is not None]
 
@@ -344,15 +373,19 @@ def write_pack(item: Composed, target: Path) -> Written:
         (only,) = item.parts
         data = only.read_bytes()
         pages = len(page_sizes(data))
-    else:
-        composed = compose(item.parts, item.furniture)
-        data, pages = composed.pdf, composed.pages
-        warnings = tuple(
-            f"a link points to #{name}, which is not in this pack; it does nothing"
-            for name in composed.unresolved
-        )
-    atomic_write_bytes(target, data)
-    return Written(pages, hashlib.sha256(data).hexdigest(), len(data), warnings)
+        atomic_write_bytes(target, data)
+        return Written(pages, hashlib.sha256(data).hexdigest(), len(data), warnings)
+    furniture = item.furniture
+    made: list[tuple[int, tuple[str, ...]]] = []
+    atomic_write(target, lambda handle: made.append(compose_into(item.parts, furniture, handle)))
+    ((pages, unresolved),) = made
+    warnings = tuple(
+        f"a link points to #{name}, which is not in this pack; it does nothing"
+        for name in unresolved
+    )
+    with target.open("rb") as written:
+        digest = hashlib.file_digest(written, "sha256").hexdigest()
+    return Written(pages, digest, target.stat().st_size, warnings)
 
 
 def write_packs(
@@ -397,6 +430,10 @@ def prune(store: PartStore, keep_lists: Mapping[str, Sequence[str]]) -> None:
     if not store.directory.is_dir():
         return
     for path in store.directory.glob("*.pdf"):
+        if path.stem not in keep:
+            path.unlink(missing_ok=True)
+            _facts_path(path).unlink(missing_ok=True)
+    for path in store.directory.glob("*.json"):  # facts whose part is gone
         if path.stem not in keep:
             path.unlink(missing_ok=True)
 
