@@ -199,6 +199,25 @@ def test_same_input_gives_identical_bytes(tmp_path: Path) -> None:
     assert first.pdf == second.pdf
 
 
+def test_identical_bytes_wherever_the_stylesheets_are_installed(tmp_path: Path) -> None:
+    """The HTML names stylesheets by their installed path; the PDF must not depend on it."""
+    pdfs = []
+    for folder in (tmp_path / "site-packages-a", tmp_path / "elsewhere" / "b"):
+        folder.mkdir(parents=True)
+        (folder / "base.css").write_bytes((REPO / "styles" / "base.css").read_bytes())
+        html = (
+            "<html lang='en-GB'><head><title>T</title>"
+            f"<link rel='stylesheet' href='{(folder / 'base.css').as_uri()}'></head>"
+            "<body><h1>Heading</h1><p>Text.</p></body></html>"
+        )
+        policy = FetchPolicy.of(dirs=[folder], files=font_files())
+        pdfs.append(render_pdf(html, base_url=folder, policy=policy).pdf)
+    assert pdfs[0] == pdfs[1]
+    with pikepdf.open(io.BytesIO(pdfs[0])) as pdf:
+        first, second = pdf.trailer.ID
+        assert bytes(first) == bytes(second)  # derived from the content
+
+
 def test_identical_bytes_in_a_fresh_process(tmp_path: Path, built: tuple[bytes, int, Any]) -> None:
     """Nothing process-specific (hash seed, clock, ids) leaks into the file."""
     script = tmp_path / "again.py"

@@ -194,9 +194,12 @@ def render_pdf(
             if created is not None:
                 document.metadata.created = w3c_date(created)
                 document.metadata.modified = w3c_date(created)
-            identifier = hashlib.sha256(html.encode("utf-8")).digest()[:16]
+            # The file identifier is a hash of the PDF's own objects, not of
+            # the HTML: the HTML names stylesheets by where reportgen is
+            # installed, and the same pack must be the same bytes from any
+            # installation (reproducible builds).
             pdf = document.write_pdf(
-                pdf_variant=PDF_VARIANT, pdf_identifier=identifier, cache=image_cache
+                pdf_variant=PDF_VARIANT, pdf_identifier=True, cache=image_cache
             )
         except ReportgenError:
             raise
