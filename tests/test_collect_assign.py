@@ -85,11 +85,11 @@ def test_leads_in_distribution_are_checked_against_the_plan_and_each_other(
     result = runner.invoke(main, ["validate", "-p", str(tmp_path / "p")])
     assert result.exit_code == 1
     assert (
-        f"inputs/distribution.yaml:{second}: leads[1].name: 'js' is already a lead on line "
+        f"inputs/distribution.yaml:{second}: lead js: name: 'js' is already a lead on line "
         f"{second - 1}; a name can belong to one lead only"
     ) in result.output
     assert (
-        f"inputs/distribution.yaml:{second}: leads[1].workstreams[0]: the plan has no "
+        f"inputs/distribution.yaml:{second}: lead js, workstreams item 1: the plan has no "
         "workstream 'nowhere'" in result.output
     )
 

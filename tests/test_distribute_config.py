@@ -56,20 +56,23 @@ def test_schema_errors_name_file_line_and_field(tmp_path: Path) -> None:
         "(expected e.g. name@example.org)",
         "inputs/distribution.yaml:5: mail.securty: unknown key; check the spelling against "
         "'reportgen docs distribution'",
-        "inputs/distribution.yaml:7: groups[0].id: String should match pattern "
+        "inputs/distribution.yaml:7: group Improvement Board: id: String should match pattern "
         "'^[a-z0-9]+(-[a-z0-9]+)*$' (got 'Improvement Board')",
-        "inputs/distribution.yaml:9: groups[0].packs.sumary: unknown key; check the spelling "
+        "inputs/distribution.yaml:9: group Improvement Board: packs.sumary: unknown key; "
+        "check the spelling "
         "against 'reportgen docs distribution'",
-        "inputs/distribution.yaml:13: recipients[0].groups[1]: unknown group 'no-such-group'; "
+        "inputs/distribution.yaml:13: recipient Chair, groups item 2: unknown group "
+        "'no-such-group'; "
         "use one of: Improvement Board",
-        "inputs/distribution.yaml:13: recipients[0].groups[0]: unknown group "
+        "inputs/distribution.yaml:13: recipient Chair, groups item 1: unknown group "
         "'improvement-board'; use one of: Improvement Board",
-        "inputs/distribution.yaml:15: recipients[1].email: duplicate recipient "
+        "inputs/distribution.yaml:15: recipient Chair again: email: duplicate recipient "
         "'chair@example.org' (first listed on line 11); list each person once with all "
         "their groups",
-        "inputs/distribution.yaml:16: recipients[1].packs.recommendations[1]: String should "
+        "inputs/distribution.yaml:16: recipient Chair again, packs.recommendations item 2: "
+        "String should "
         "match pattern '^\\d+$' (got 'two')",
-        "inputs/distribution.yaml:17: recipients[2].name: required field is missing",
+        "inputs/distribution.yaml:17: recipient 3: name is missing; add it",
     ]
     for line in expected:
         assert line in found, f"missing: {line}\nfound:\n" + "\n".join(found)
@@ -209,9 +212,11 @@ def test_refs_checked_against_a_plan_when_given(tmp_path: Path) -> None:
     )
     found = problems(path, plan=plan)
     assert found == [
-        "inputs/distribution.yaml:5: groups[0].packs.workstreams[1]: the plan has no workstream "
+        "inputs/distribution.yaml:5: group tfg, packs.workstreams item 2: the plan has no "
+        "workstream "
         "'partnership'; use one of: " + ", ".join(WORKSTREAMS),
-        "inputs/distribution.yaml:10: recipients[0].packs.recommendations[1]: the plan has no "
+        "inputs/distribution.yaml:10: recipient A, packs.recommendations item 2: the plan has "
+        "no "
         "recommendation 13; use one of: " + ", ".join(str(i) for i in range(1, 13)),
     ]
 
@@ -236,9 +241,11 @@ def test_refs_checked_against_the_manifest_at_send_time(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         send_period(tmp_path, Period.parse(PERIOD), dry_run=True)
     assert [str(p) for p in err.value.problems] == [
-        "inputs/distribution.yaml:5: groups[0].packs.workstreams[0]: the 2019-10 build has no "
+        "inputs/distribution.yaml:5: group tfg, packs.workstreams item 1: the 2019-10 build "
+        "has no "
         "workstream pack 'partnership'; it has: " + ", ".join(sorted(WORKSTREAMS)),
-        "inputs/distribution.yaml:10: recipients[0].packs.recommendations[0]: the 2019-10 build "
+        "inputs/distribution.yaml:10: recipient A, packs.recommendations item 1: the 2019-10 "
+        "build "
         "has no recommendation pack '13'; it has: " + ", ".join(str(i) for i in range(1, 13)),
     ]
 

@@ -134,6 +134,6 @@ def test_distribution_yaml_refuses_a_key_no_kind_has(tmp_path: Path, server: Con
     checked = CliRunner().invoke(main, ["validate", "-p", str(root), "--period", "2019-10"])
     assert checked.exit_code == 1
     assert (
-        "inputs/distribution.yaml:6: groups[0].packs.scrutiny: unknown key; check the "
+        "inputs/distribution.yaml:6: group scrutiny-panel: packs.scrutiny: unknown key; check the "
         "spelling against 'reportgen docs distribution'" in checked.output
     )

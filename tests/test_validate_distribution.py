@@ -27,6 +27,6 @@ def test_unknown_recommendation_in_distribution_is_a_located_error(tmp_path: Pat
     result = runner.invoke(main, ["validate", "-p", str(tmp_path / "p")])
     assert result.exit_code == 1
     assert (
-        f"inputs/distribution.yaml:{line}: recipients[1].packs.recommendations[0]: "
+        f"inputs/distribution.yaml:{line}: recipient Practice Lead, packs.recommendations item 1: "
         "the plan has no recommendation '9'" in result.output
     )

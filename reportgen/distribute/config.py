@@ -24,7 +24,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from reportgen.errors import InputError, Problem
 from reportgen.load.plan import Plan
-from reportgen.load.yamlsource import Loc, YamlSource, load_yaml, pydantic_problems
+from reportgen.load.yamlsource import Loc, Names, YamlSource, load_yaml, pydantic_problems
 from reportgen.reference import hint
 from reportgen.registry import BUILTIN_REGISTRY, PackKind, Registry, Selection
 
@@ -454,10 +454,21 @@ def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
     return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
 
 
+DISTRIBUTION_NAMES = Names(
+    items={
+        "groups": ("group", "id"),
+        "recipients": ("recipient", "name"),
+        "leads": ("lead", "name"),
+    }
+)
+"""Locations as the file names them: "recipient Jo Bloggs", not ``recipients[1]``."""
+
+
 def parse_distribution(
     source: YamlSource, plan: Plan | None = None, registry: Registry = BUILTIN_REGISTRY
 ) -> tuple[DistributionFile | None, list[Problem]]:
     """Validate parsed YAML; return the settings or every problem found."""
+    source.names = DISTRIBUTION_NAMES
     if not isinstance(source.data, dict):
         return None, [source.problem((), "distribution.yaml must be a YAML mapping", field_name="")]
     problems = check_distribution(source, plan, registry)

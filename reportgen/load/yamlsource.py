@@ -51,18 +51,34 @@ class Names:
         for part in loc:
             if isinstance(part, int):
                 container = pending.pop() if pending else ""
-                if pending:
-                    segments.append(".".join(pending))
-                    pending = []
                 node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
-                word, key = self.items.get(container, (f"{container} item", None))
+                mapped = self.items.get(container)
+                # A plain list under the same key elsewhere (a recipient's
+                # ``groups``, not the file's groups) is just numbered.
+                if mapped and (mapped[1] is None or isinstance(node, dict)):
+                    if pending:
+                        segments.append(".".join(pending))
+                    word, key = mapped
+                else:
+                    word, key = f"{'.'.join([*pending, container])} item", None
+                pending = []
                 ref = node.get(key) if key and isinstance(node, dict) else None
                 shown = ref if isinstance(ref, str | int) and not isinstance(ref, bool) else None
+                if isinstance(shown, str) and not _fit_to_name(shown):
+                    shown = None  # a long or multi-line value: its position says more
                 segments.append(f"{word} {shown if shown is not None else part + 1}")
             else:
                 pending.append(part)
                 node = node.get(part) if isinstance(node, dict) else None
         return ", ".join(segments), ".".join(pending)
+
+
+def _fit_to_name(text: str) -> bool:
+    """Whether a reference can name its item in a one-line message."""
+    return 0 < len(text) <= MAX_NAME_IN_MESSAGE and text.isprintable() and text.strip() == text
+
+
+MAX_NAME_IN_MESSAGE = 60
 
 
 @dataclass
