@@ -346,23 +346,8 @@ def _build(
     def render(name: str, variables: dict[str, Any]) -> str:
         return _render(resources, name, variables)
 
-    sections: dict[str, str] = {}
-    overridden = resources.overridden(kind.template for kind in registry)
-    packs = [
-        pack_parts(
-            spec,
-            context_for(spec, assessment, charts, notes, built, report.warnings, cover),
-            render,
-            sections,
-            whole=spec.pack_kind.template in overridden,
-        )
-        for spec in specs
-    ]
-
     index_path = outputs_root / CACHE_DIR / f"packs-{period}.json"
     index = _load_pack_index(index_path)
-    generations.remove_unused(outputs_root)
-    shown = generations.current(out_dir)
     created = datetime(built.year, built.month, built.day, tzinfo=UTC)
     store = PartStore(
         outputs_root / CACHE_DIR / PARTS_DIR, layout_inputs_digest(resources), created
@@ -372,6 +357,25 @@ def _build(
         if progress:
             progress("sections", done, total)
 
+    layout = Layout(store, cache.directory, policy, pool, options.jobs, laid_out)
+    sections: dict[str, str] = {}
+    overridden = resources.overridden(kind.template for kind in registry)
+    packs = []
+    for spec in specs:
+        pack = pack_parts(
+            spec,
+            context_for(spec, assessment, charts, notes, built, report.warnings, cover),
+            render,
+            sections,
+            whole=spec.pack_kind.template in overridden,
+        )
+        if index:  # a rebuild: lay out what changed while the other packs render
+            layout.start(pack)
+        packs.append(pack)
+
+    generations.remove_unused(outputs_root)
+    shown = generations.current(out_dir)
+
     def written_so_far(n: int) -> None:
         if progress:
             progress("packs", report.reused + n, len(specs))
@@ -380,7 +384,6 @@ def _build(
     # (see reportgen.generations); on any failure it is thrown away.
     folder = generations.start(outputs_root, str(period), keep={MANIFEST_NAME})
     try:
-        layout = Layout(store, cache.directory, policy, pool, options.jobs, laid_out)
         try:
             composed = layout.plan(packs)
         except LayoutError as exc:

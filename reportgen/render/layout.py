@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor, as_completed
+from concurrent.futures import Executor, Future, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,7 +36,14 @@ from reportgen.atomic import atomic_write, atomic_write_bytes
 from reportgen.errors import ReportgenError
 from reportgen.render.compose import ComposeError, anchors, compose_into, page_sizes
 from reportgen.render.parts import Numbered, PackParts
-from reportgen.render.pdf import PdfJob, render_many, warm_up
+from reportgen.render.pdf import (
+    PdfJob,
+    PdfJobResult,
+    finish_render,
+    render_many,
+    start_render,
+    warm_up,
+)
 from reportgen.render.policy import FetchPolicy
 
 
@@ -102,51 +109,70 @@ class Layout:
     warming: bool = False
     _sizes: dict[Path, list[tuple[float, float]]] = field(default_factory=dict)
     _anchor_pages: dict[Path, dict[str, int]] = field(default_factory=dict)
+    _started: dict[str, Future[PdfJobResult]] = field(default_factory=dict)
+
+    def start(self, pack: PackParts) -> None:
+        """Start laying out ``pack``'s new fixed parts now, in the pool.
+
+        For a rebuild: the build calls this as it renders each pack's HTML,
+        so a changed section is being laid out while the other packs are
+        rendered; :meth:`ensure` then collects it. (A build from nothing
+        does not: there, starting the largest parts first matters more.)
+        """
+        if self.pool is None:
+            return
+        for part in pack.parts:
+            if not isinstance(part, str):
+                continue
+            doc = Doc(part, dated=pack.whole, label=pack.spec.path)
+            key = self.store.key(doc)
+            if key in self._started or self.store.path(key).is_file():
+                continue
+            self._warm()
+            self.store.directory.mkdir(parents=True, exist_ok=True)
+            self._started[key] = start_render(self.pool, self._job(key, doc))
 
     def ensure(self, docs: Iterable[Doc]) -> list[str]:
         """Lay out those of ``docs`` not stored yet; their keys, in order."""
         keys: list[str] = []
         todo: dict[str, Doc] = {}
+        started: dict[str, Doc] = {}
         seen: set[str] = set()
         for doc in docs:
             key = self.store.key(doc)
             keys.append(key)
             self.store.used.add(key)
-            if key in todo:
-                if doc.label not in todo[key].label:
-                    todo[key] = Doc(doc.html, doc.dated, f"{todo[key].label}, {doc.label}")
+            pending = todo if key in todo else started if key in started else None
+            if pending is not None:
+                if doc.label not in pending[key].label:
+                    pending[key] = Doc(doc.html, doc.dated, f"{pending[key].label}, {doc.label}")
                 continue
             if key in seen:
                 continue
             seen.add(key)
-            if self.store.path(key).is_file():
+            if key in self._started:
+                started[key] = doc
+            elif self.store.path(key).is_file():
                 self.store.reused += 1
             else:
                 todo[key] = doc
-        if not todo:
+        if not todo and not started:
             return keys
-        if not self.warming:  # the first part to lay out: workers warm up while we go on
-            warm_up(self.pool, self.jobs)
-            self.warming = True
+        self._warm()
         self.store.directory.mkdir(parents=True, exist_ok=True)
-        jobs = [
-            PdfJob(
-                doc.html,
-                self.store.path(key),
-                self.base_url,
-                self.policy,
-                self.store.created if doc.dated else None,
-            )
-            for key, doc in todo.items()
-        ]
+        jobs = [self._job(key, doc) for key, doc in todo.items()]
         base = self.store.laid_out
+        total = len(jobs) + len(started)
 
         def done(n: int) -> None:
             if self.progress:
-                self.progress(base + n, base + len(jobs))
+                self.progress(base + n, base + total)
 
-        results = render_many(jobs, self.jobs, pool=self.pool, done=done)
-        docs_done = list(todo.values())
+        results = render_many(jobs, self.jobs, pool=self.pool, done=done) if jobs else []
+        for key in started:
+            results.append(finish_render(self._started.pop(key)))
+            done(len(results))
+        docs_done = [*todo.values(), *started.values()]
         failed = [(d, r) for d, r in zip(docs_done, results, strict=True) if not r.ok]
         if failed:
             lines = "; ".join(f"{d.label}: {r.error}" for d, r in failed)
@@ -154,8 +180,17 @@ class Layout:
         for doc, result in zip(docs_done, results, strict=True):
             self.warnings.extend(f"{doc.label}: {r}" for r in result.refusals)
             self.warnings.extend(f"{doc.label}: {w}" for w in result.warnings)
-        self.store.laid_out += len(jobs)
+        self.store.laid_out += total
         return keys
+
+    def _warm(self) -> None:
+        if not self.warming:  # the first part to lay out: workers warm up while we go on
+            warm_up(self.pool, self.jobs)
+            self.warming = True
+
+    def _job(self, key: str, doc: Doc) -> PdfJob:
+        created = self.store.created if doc.dated else None
+        return PdfJob(doc.html, self.store.path(key), self.base_url, self.policy, created)
 
     def plan(self, packs: Sequence[PackParts]) -> list[Composed]:
         """Lay out every part, contents and furniture the packs need (rounds 1-3).

@@ -22,7 +22,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -365,6 +365,23 @@ def worker_pool(
         if eager:
             pool.submit(os.getpid)  # starts every worker (fork context starts all at once)
         yield pool
+
+
+def start_render(pool: Executor, job: PdfJob) -> Future[PdfJobResult]:
+    """Start ``job`` in ``pool`` now, ahead of the batch it belongs to;
+    :func:`finish_render` collects it."""
+    return pool.submit(_run_job, job)
+
+
+def finish_render(started: Future[PdfJobResult]) -> PdfJobResult:
+    """The result of a job from :func:`start_render` (waiting for it if need be)."""
+    try:
+        return started.result()
+    except BrokenProcessPool as exc:
+        raise RenderError(
+            "a PDF worker process stopped unexpectedly (often: out of memory); "
+            "try again with fewer workers (--jobs 1)"
+        ) from exc
 
 
 def render_many(
