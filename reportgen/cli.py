@@ -150,50 +150,6 @@ def _count(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
 
 
-@main.command()
-@project_option
-@click.option(
-    "--period",
-    type=PERIOD,
-    default=None,
-    help="Month to check for missing KPI data, notes and action updates "
-    "(default: the latest month that has any KPI data).",
-)
-@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit status 1).")
-@domain_errors
-def validate(project: Path, period: Period | None, strict: bool) -> None:
-    """Check every input file and list each problem as path:line: field: message.
-
-    Exits 0 when there are no errors (and, with --strict, no warnings), else 1.
-    """
-    from reportgen.load.project import INPUTS, WITHOUT_PLAN, describe
-    from reportgen.pipeline import check_project
-
-    started = time.perf_counter()
-    loaded, problems, period = check_project(project, period=period)
-    problems = sort_problems([*problems, *_project_file_problems(project, loaded)])
-    for problem in problems:
-        click.echo(str(problem))
-    errors = sum(1 for p in problems if p.is_error)
-    warnings = len(problems) - errors
-    failed = errors > 0 or (strict and warnings > 0)
-    verdict = "inputs invalid" if failed else "inputs valid"
-    month = f" for {period}" if period is not None else ""
-    if loaded is not None:
-        what = describe(loaded)
-    elif (project / INPUTS).is_dir():
-        what = WITHOUT_PLAN
-    else:
-        what = "nothing was checked"
-    elapsed = time.perf_counter() - started
-    click.echo(
-        f"{verdict}{month}: {what}; {_count(errors, 'error')}, "
-        f"{_count(warnings, 'warning')} ({elapsed:.1f} s)"
-    )
-    if failed:
-        sys.exit(1)
-
-
 def parse_as_of(value: str | None) -> date | None:
     """``today``, ``YYYY-MM-DD`` or nothing."""
     if value is None:
@@ -215,6 +171,53 @@ as_of_option = click.option(
     metavar="DATE|today",
     help="Judge actions as at this date (default: the last day of the period).",
 )
+
+
+@main.command()
+@project_option
+@click.option(
+    "--period",
+    type=PERIOD,
+    default=None,
+    help="Month to check for missing KPI data, notes and action updates "
+    "(default: the latest month that has any KPI data).",
+)
+@as_of_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit status 1).")
+@domain_errors
+def validate(project: Path, period: Period | None, as_of: str | None, strict: bool) -> None:
+    """Check every input file and list each problem as path:line: field: message.
+
+    With --as-of, also what a build as at that date would warn of (the month
+    it gives, a date past the plan's end or far past the newest data).
+    Exits 0 when there are no errors (and, with --strict, no warnings), else 1.
+    """
+    from reportgen.load.project import INPUTS, WITHOUT_PLAN, describe
+    from reportgen.pipeline import check_project
+
+    started = time.perf_counter()
+    loaded, problems, period = check_project(project, period=period, as_of=parse_as_of(as_of))
+    problems = sort_problems([*problems, *_project_file_problems(project, loaded)])
+    for problem in problems:
+        click.echo(str(problem))
+    errors = sum(1 for p in problems if p.is_error)
+    warnings = len(problems) - errors
+    failed = errors > 0 or (strict and warnings > 0)
+    verdict = "inputs invalid" if failed else "inputs valid"
+    month = f" for {period}" if period is not None else ""
+    if loaded is not None:
+        what = describe(loaded)
+    elif (project / INPUTS).is_dir():
+        what = WITHOUT_PLAN
+    else:
+        what = "nothing was checked"
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"{verdict}{month}: {what}; {_count(errors, 'error')}, "
+        f"{_count(warnings, 'warning')} ({elapsed:.1f} s)"
+    )
+    if failed:
+        sys.exit(1)
 
 
 @main.command("assess")

@@ -87,17 +87,38 @@ def choose_period(project: Project, period: Period | None, as_of: date | None) -
 
 
 def check_project(
-    root: Path, *, period: Period | None = None
+    root: Path, *, period: Period | None = None, as_of: date | None = None
 ) -> tuple[Project | None, list[Problem], Period | None]:
     """Load for ``validate``: every problem, never raising, for ``period`` or the
-    :func:`latest_month` (no month at all when there is no data to choose by)."""
+    month a build would choose (:func:`choose_period`; no month at all when
+    there is no data to choose by), judged as at ``as_of`` as a build would."""
     project, problems = load_project(root, period=period)
-    if project is not None and period is None:
-        period = latest_month(project)
+    if project is None:
+        return project, problems, period
+    extra: list[Problem] = []
+    if period is None:
+        period = choose_period(project, None, as_of) if as_of is not None else latest_month(project)
         if period is not None:
-            extra = _month_warnings(project, period, root)
-            project.problems = without_knock_on(sort_problems([*project.problems, *extra]))
-            problems = project.problems
+            found = _month_warnings(project, period, root)
+            extra.extend(found)
+            if as_of is not None and any(p.is_error for p in found):
+                extra.append(_as_of_source(as_of))
+    if as_of is not None and period is not None:
+        if Period.of(as_of) < period:
+            extra.append(
+                Problem(
+                    AS_OF,
+                    None,
+                    None,
+                    None,
+                    f"{as_of} is before the period {period}; choose a later date or an "
+                    "earlier period",
+                )
+            )
+        extra.extend(as_of_warnings(project, period, as_of))
+    if extra:
+        project.problems = without_knock_on(sort_problems([*project.problems, *extra]))
+        problems = project.problems
     return project, problems, period
 
 

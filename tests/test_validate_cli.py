@@ -163,3 +163,27 @@ def test_the_example_inputs_validate_without_errors() -> None:
     m = SUMMARY.match(lines[-1])
     assert m and m["verdict"] == "valid" and m["errors"] == "0"
     assert m["period"] == "2020-03"
+
+
+def test_as_of_gives_the_month_and_the_warnings_a_build_would(tmp_path: Path) -> None:
+    project = str(make_project(tmp_path))
+    # A date in a month with data: that month, nothing to say.
+    code, lines = run("--project", project, "--as-of", "2019-10-31")
+    assert code == 0 and SUMMARY.match(lines[-1])["period"] == "2019-10"  # type: ignore[index]
+    # Years after the plan: said plainly, as the build says it, still valid.
+    code, lines = run("--project", project, "--as-of", "2031-01-15")
+    assert code == 0, lines
+    assert any(
+        line.startswith("--as-of: warning: 2031-01-15 is after the plan ends") for line in lines
+    ), lines
+    assert any("every KPI is judged stale" in line for line in lines), lines
+    # Before the month asked for: an error, exit 1.
+    code, lines = run("--project", project, "--period", "2019-10", "--as-of", "2019-09-01")
+    assert code == 1
+    assert (
+        "--as-of: 2019-09-01 is before the period 2019-10; choose a later date or an "
+        "earlier period" in lines
+    )
+    # Not a date: click's usage error, no traceback.
+    code, lines = run("--project", project, "--as-of", "soon")
+    assert code == 2 and any("is not a date" in line for line in lines), lines
