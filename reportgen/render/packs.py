@@ -23,7 +23,7 @@ from reportgen.assess.results import (
     RecommendationResult,
     WorkstreamResult,
 )
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, concerning
 from reportgen.periods import Period
 from reportgen.present import sentences
 from reportgen.present.briefing import briefing
@@ -212,6 +212,7 @@ def newest_data(assessment: Assessment) -> str:
 def data_quality(assessment: Assessment, extra: Sequence[str] = ()) -> tuple[str, ...]:
     """Plain sentences for the data-quality appendix."""
     items: list[str] = [f"Newest KPI data: {newest_data(assessment)}."]
+    said: set[str] = set()  # the KPIs whose missing or stale data is said here
     for k in assessment.kpis:
         if k.measure != "quantitative":
             continue
@@ -221,6 +222,8 @@ def data_quality(assessment: Assessment, extra: Sequence[str] = ()) -> tuple[str
             items.append(f"KPI {k.id} ({k.title}): {kpi_reason(k)}.")
         elif k.stale:
             items.append(f"KPI {k.id} ({k.title}): stale, last value {k.latest_period.label}.")
+        if k.latest_period is None or k.value is None or k.stale:
+            said.add(concerning(f"KPI {k.id}", assessment.period))
         if k.spc is not None and (shift := k.spc.sustained_shift) is not None:
             items.append(sentences.shift_for_review(k, shift))
     for r in assessment.recommendations:
@@ -228,7 +231,13 @@ def data_quality(assessment: Assessment, extra: Sequence[str] = ()) -> tuple[str
             items.append(
                 f"Recommendation {r.ref}: no lead's note for {assessment.period.long_label}."
             )
-    items.extend(str(w) for w in assessment.warnings if "no data" not in w.message.lower())
+    # The input check's warning about the same KPI's data, in the words of a
+    # file check ("2019-11"), would say the same thing twice, differently.
+    items.extend(
+        str(w)
+        for w in assessment.warnings
+        if w.about not in said and "no data" not in w.message.lower()
+    )
     items.extend(extra)
     return tuple(dict.fromkeys(items))
 
