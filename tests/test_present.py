@@ -208,3 +208,11 @@ def test_a_short_driver_cuts_the_kpi_title_never_its_numbers() -> None:
     # An action driver has no title to cut: cut at a word, as reasons are.
     action = "Action 6.1.4 blocked (revised to Jun 2020) while the supplier fixes the form"
     assert sentences.short_driver(action, None, 45) == "Action 6.1.4 blocked (revised to Jun 2020)…"
+
+
+@pytest.mark.parametrize(
+    ("items", "said"),
+    [([], ""), (["1"], "1"), ([1, 2], "1 and 2"), (["1", "2", "5"], "1, 2 and 5")],
+)
+def test_lists_are_said_as_a_sentence_says_them(items: list[object], said: str) -> None:
+    assert sentences.and_list(items) == said

@@ -21,6 +21,7 @@ FILTERS: dict[str, Any] = {
     "long_month": numbers.long_month,
     "upper_first": numbers.upper_first,
     "shorten": sentences.shorten,
+    "and_list": sentences.and_list,
 }
 """Filters every template may use."""
 

@@ -323,8 +323,15 @@ def override_summary(status: str, computed_status: str, author: str, why: str, l
     return head + shorten(why.strip(), max(limit - len(head), 30))
 
 
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+def and_list(items: Sequence[object]) -> str:
+    """``1, 2 and 5``: a list as a sentence says it (empty for no items)."""
+    words = [str(i) for i in items]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+_and = and_list
 
 
 class RagMove(Protocol):
