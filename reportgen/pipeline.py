@@ -111,8 +111,7 @@ def check_project(
                     None,
                     None,
                     None,
-                    f"{as_of} is before the period {period}; choose a later date or an "
-                    "earlier period",
+                    _before_period(as_of, period),
                 )
             )
         extra.extend(as_of_warnings(project, period, as_of))
@@ -140,12 +139,13 @@ def load_for_period(
             raise InputError([*found, _as_of_source(as_of)] if as_of else found)
         project.problems.extend(found)
     if as_of is not None and Period.of(as_of) < chosen:
-        raise ReportgenError(
-            f"--as-of {as_of} is before the period {chosen}; "
-            "choose a later date or an earlier period"
-        )
+        raise ReportgenError(f"{AS_OF} {_before_period(as_of, chosen)}")
     project.problems.extend(as_of_warnings(project, chosen, as_of))
     return project, chosen
+
+
+def _before_period(as_of: date, period: Period) -> str:
+    return f"{as_of} is before the period {period}; choose a later date or an earlier period"
 
 
 def _month_warnings(project: Project, period: Period, root: Path) -> list[Problem]:

@@ -331,9 +331,6 @@ def and_list(items: Sequence[object]) -> str:
     return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
-_and = and_list
-
-
 class RagMove(Protocol):
     """What :func:`moved_since` needs of a recommendation's result."""
 
@@ -367,10 +364,10 @@ def moved_since(recommendations: Sequence[RagMove]) -> str:
         else:
             verb = "moved"
         parts.append(
-            f"{noun} {_and(refs)} {verb} from {labels.rag(was).lower()} "
+            f"{noun} {and_list(refs)} {verb} from {labels.rag(was).lower()} "
             f"to {labels.rag(now).lower()}"
         )
-    return f"Since last month, {_and(parts) if len(parts) < 3 else '; '.join(parts)}."
+    return f"Since last month, {and_list(parts) if len(parts) < 3 else '; '.join(parts)}."
 
 
 def short_driver(text: str, title: str | None, limit: int) -> str:

@@ -73,13 +73,20 @@ class PartStore:
     reused: int = 0
     used: set[str] = field(default_factory=set)
 
+    _keys: dict[tuple[str, bool], str] = field(default_factory=dict)
+
     def key(self, doc: Doc) -> str:
-        h = hashlib.sha256(self.layout_digest.encode())
-        if doc.dated:
-            h.update(f"\0{self.created.isoformat()}".encode())
-        h.update(b"\0")
-        h.update(doc.html.encode("utf-8"))
-        return h.hexdigest()
+        """The part's name in the store; a build asks for it several times per part
+        (started early, laid out, numbered), so the HTML is hashed once."""
+        found = self._keys.get((doc.html, doc.dated))
+        if found is None:
+            h = hashlib.sha256(self.layout_digest.encode())
+            if doc.dated:
+                h.update(f"\0{self.created.isoformat()}".encode())
+            h.update(b"\0")
+            h.update(doc.html.encode("utf-8"))
+            found = self._keys[(doc.html, doc.dated)] = h.hexdigest()
+        return found
 
     def path(self, key: str) -> Path:
         return self.directory / f"{key}.pdf"
@@ -467,8 +474,7 @@ def prune(store: PartStore, keep_lists: Mapping[str, Sequence[str]]) -> None:
     for path in store.directory.glob("*.pdf"):
         if path.stem not in keep:
             path.unlink(missing_ok=True)
-            _facts_path(path).unlink(missing_ok=True)
-    for path in store.directory.glob("*.json"):  # facts whose part is gone
+    for path in store.directory.glob("*.json"):  # the facts kept beside each part
         if path.stem not in keep:
             path.unlink(missing_ok=True)
 

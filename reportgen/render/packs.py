@@ -217,12 +217,15 @@ def data_quality(assessment: Assessment, extra: Sequence[str] = ()) -> tuple[str
         if k.measure != "quantitative":
             continue
         if k.latest_period is None:
-            items.append(f"KPI {k.id} ({k.title}): no data reported yet.")
+            gap = "no data reported yet"
         elif k.value is None:
-            items.append(f"KPI {k.id} ({k.title}): {kpi_reason(k)}.")
+            gap = kpi_reason(k)
         elif k.stale:
-            items.append(f"KPI {k.id} ({k.title}): stale, last value {k.latest_period.label}.")
-        if k.latest_period is None or k.value is None or k.stale:
+            gap = f"stale, last value {k.latest_period.label}"
+        else:
+            gap = None
+        if gap is not None:
+            items.append(f"KPI {k.id} ({k.title}): {gap}.")
             said.add(concerning(f"KPI {k.id}", assessment.period))
         if k.spc is not None and (shift := k.spc.sustained_shift) is not None:
             items.append(sentences.shift_for_review(k, shift))

@@ -378,10 +378,15 @@ def finish_render(started: Future[PdfJobResult]) -> PdfJobResult:
     try:
         return started.result()
     except BrokenProcessPool as exc:
-        raise RenderError(
-            "a PDF worker process stopped unexpectedly (often: out of memory); "
-            "try again with fewer workers (--jobs 1)"
-        ) from exc
+        raise _worker_stopped() from exc
+
+
+def _worker_stopped(progress: str = "") -> RenderError:
+    # A worker was killed (most often by the kernel, out of memory).
+    return RenderError(
+        f"a PDF worker process stopped unexpectedly{progress} (often: out of memory); "
+        "try again with fewer workers (--jobs 1)"
+    )
 
 
 def render_many(
@@ -433,9 +438,5 @@ def _render_in(
             if done:
                 done(len(results))
     except BrokenProcessPool as exc:
-        # A worker was killed (most often by the kernel, out of memory).
-        raise RenderError(
-            f"a PDF worker process stopped unexpectedly after {len(results)} of {len(jobs)} "
-            "documents (often: out of memory); try again with fewer workers (--jobs 1)"
-        ) from exc
+        raise _worker_stopped(f" after {len(results)} of {len(jobs)} documents") from exc
     return [results[i] for i in range(len(jobs))]
