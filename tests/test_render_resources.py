@@ -258,3 +258,15 @@ def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(
     # An edited template is compiled again, never served from the old code.
     page.write_text("<p>{{ word }} two</p>", encoding="utf-8")
     assert render() == "<p>w two</p>"
+
+
+def test_a_copy_of_a_builtin_template_replaces_nothing(tmp_path: Path) -> None:
+    """A checkout of reportgen is a project whose templates/ are copies of the installed ones."""
+    (tmp_path / "templates").mkdir()
+    same = (builtin_templates_dir() / "board.html").read_bytes()
+    (tmp_path / "templates" / "board.html").write_bytes(same)
+    (tmp_path / "templates" / "recommendation.html").write_bytes(same + b"\n")
+    resources = Resources.for_project(tmp_path)
+    assert resources.overridden(["board.html", "recommendation.html", "summary.html"]) == {
+        "recommendation.html"
+    }

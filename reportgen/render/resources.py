@@ -102,14 +102,24 @@ class Resources:
         return cls(tuple(templates), tuple(styles), compiled_dir)
 
     def overridden(self, names: Iterable[str]) -> set[str]:
-        """Those of the template ``names`` that a project folder replaces."""
+        """Those of the template ``names`` that a project folder replaces.
+
+        A project file with the built-in one's very bytes replaces nothing: a
+        checkout of reportgen is itself a project whose ``templates/`` folder
+        holds copies of the installed templates.
+        """
         builtin = builtin_templates_dir()
-        return {
-            name
-            for name in names
-            for folder in self.template_dirs
-            if folder != builtin and (folder / _safe_relative(name)).is_file()
-        }
+        replaced = set()
+        for name in names:
+            rel = _safe_relative(name)
+            for folder in self.template_dirs:
+                mine = folder / rel
+                if folder == builtin or not mine.is_file():
+                    continue
+                original = builtin / rel
+                if not original.is_file() or mine.read_bytes() != original.read_bytes():
+                    replaced.add(name)
+        return replaced
 
     def stylesheet(self, name: str) -> Path:
         """The stylesheet file that wins for ``name`` (project first)."""
